@@ -1,0 +1,53 @@
+"""Lines -> blocks: paragraphs and headings, split by spacing, indent and font changes."""
+
+from __future__ import annotations
+
+import re
+from statistics import median
+
+from ..model import Block, Line
+
+_ENDS_SENTENCE = re.compile(r"[.!?:;]['\")\]\u201d]?$")
+_REFERENCE_START = re.compile(r"^(\[\d{1,3}\]|\d{1,3}\.\s+[A-Z][^\s]*,)")
+
+
+def _pitch(lines: list[Line]) -> float:
+    """Typical baseline-to-baseline distance of body lines on the page."""
+    gaps = [
+        b.bottom - a.bottom
+        for a, b in zip(lines, lines[1:])
+        if a.column == b.column and abs(a.size - b.size) < 0.3 and 0 < b.bottom - a.bottom < 3 * a.size
+    ]
+    return median(gaps) if gaps else 1.2 * (median(l.size for l in lines) if lines else 10.0)
+
+
+def _starts_block(prev: Line, line: Line, pitch: float, column_left: float) -> bool:
+    if line.column != prev.column:
+        return True
+    step = line.bottom - prev.bottom
+    if step <= 0 or step > 1.35 * pitch:
+        return True  # jumped back up (new band/column) or paragraph spacing
+    if abs(line.size - prev.size) > 0.6 or line.bold != prev.bold:
+        return True
+    if _REFERENCE_START.match(line.text):
+        return True  # "[3] Li S.: ..." starts a new reference entry
+    em = line.size or 10.0
+    if line.x0 > prev.x0 + 0.8 * em and line.x0 > column_left + 0.8 * em and _ENDS_SENTENCE.search(prev.text):
+        return True  # first-line indent
+    return False
+
+
+def group_blocks(lines: list[Line], page: int) -> list[Block]:
+    if not lines:
+        return []
+    pitch = _pitch(lines)
+    lefts: dict[int, float] = {}
+    for line in lines:
+        lefts[line.column] = min(lefts.get(line.column, line.x0), line.x0)
+    blocks: list[Block] = [Block(lines=[lines[0]], page=page)]
+    for prev, line in zip(lines, lines[1:]):
+        if _starts_block(prev, line, pitch, lefts[line.column]):
+            blocks.append(Block(lines=[line], page=page))
+        else:
+            blocks[-1].lines.append(line)
+    return blocks

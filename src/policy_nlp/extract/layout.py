@@ -1,0 +1,261 @@
+"""Page layout: words -> lines in reading order, across one, two or three columns.
+
+pdfplumber gives words with positions; PDFs give no reading order. Words on one
+baseline are first grouped into fragments (a wide gap ends a fragment), white
+gutters between columns are found from where fragments stop and start, and the
+page is cut into horizontal bands at lines that cross a gutter (titles, full-width
+abstracts, captions). Inside a band columns are read left to right, each top to
+bottom. This is a simplified XY-cut that tolerates full-width lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from statistics import median
+
+from ..model import Line
+from .text import normalize_text
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.IGNORECASE)
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    font: str
+    size: float
+
+
+@dataclass
+class Fragment:
+    """Words on one baseline with no wide gap between them."""
+
+    words: list[Word] = field(default_factory=list)
+    marks: list[str] = field(default_factory=list)
+    column: int = 0
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @cached_property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @cached_property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @cached_property
+    def baseline(self) -> float:
+        return median(w.bottom for w in self.words)
+
+    @cached_property
+    def size(self) -> float:
+        return dominant(self.words, lambda w: round(w.size, 1))
+
+
+def dominant(words: list[Word], key) -> object:
+    """The value of `key` covering most characters."""
+    counts: Counter = Counter()
+    for w in words:
+        counts[key(w)] += len(w.text)
+    return counts.most_common(1)[0][0]
+
+
+def is_bold(font: str) -> bool:
+    # Subset prefixes ("ABCDEF+Times-Bold") don't matter; the style names do.
+    return bool(_BOLD.search(font.split("+")[-1]))
+
+
+def words_to_fragments(words: list[Word]) -> list[Fragment]:
+    """Group words into fragments: same baseline, gaps below ~1.2 em."""
+    fragments: list[Fragment] = []
+    open_rows: list[Fragment] = []
+    for w in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        placed = False
+        for frag in open_rows:
+            last = frag.words[-1]
+            tol = 0.3 * min(w.size, last.size)
+            gap = w.x0 - last.x1
+            if abs(w.bottom - last.bottom) <= tol and -0.5 * w.size <= gap <= 1.2 * max(w.size, last.size):
+                frag.words.append(w)
+                placed = True
+                break
+        if not placed:
+            frag = Fragment(words=[w])
+            fragments.append(frag)
+            open_rows.append(frag)
+        # Rows well above the current baseline can no longer grow.
+        open_rows = [f for f in open_rows if w.bottom - f.words[-1].bottom <= 0.5 * w.size]
+    for frag in fragments:
+        frag.words.sort(key=lambda w: w.x0)
+    return fragments
+
+
+def attach_marks(fragments: list[Fragment]) -> list[Fragment]:
+    """Fold small raised fragments (footnote, affiliation marks) into their neighbour's marks."""
+    kept: list[Fragment] = []
+    for frag in fragments:
+        text = "".join(w.text for w in frag.words)
+        host = None
+        if len(text) <= 8 and len(frag.words) == 1:
+            for other in fragments:
+                if other is frag or other.size < frag.size / 0.8:
+                    continue
+                near = other.x0 - 1.5 * other.size <= frag.x0 <= other.x1 + 0.6 * other.size
+                raised = other.top - 0.3 * other.size <= frag.bottom < other.baseline - 0.15 * other.size
+                if near and raised:
+                    host = other
+                    break
+        if host is not None:
+            host.marks.append(text.strip(","))
+        else:
+            kept.append(frag)
+    return kept
+
+
+def find_gutters(words: list[Word], x_min: float, x_max: float, min_gutter: float) -> list[tuple[float, float]]:
+    """White vertical strips between columns: few words cross them, many end and start beside them.
+
+    Word boxes, not lines, are counted: spaces between words fall at random places
+    in a column, so only a real gutter stays white from top to bottom.
+    """
+    if len(words) < 30:
+        return []
+    width = int(x_max - x_min) + 2
+    cover = [0] * width
+    for w in words:
+        for x in range(max(0, int(w.x0 - x_min) + 1), min(width, int(w.x1 - x_min))):
+            cover[x] += 1
+    peak = max(cover)
+    if peak == 0:
+        return []
+    low = max(1, int(0.04 * peak))
+    gutters: list[tuple[float, float]] = []
+    x = 0
+    while x < width:
+        if cover[x] <= low:
+            start = x
+            while x < width and cover[x] <= low:
+                x += 1
+            g0, g1 = x_min + start, x_min + x
+            if g1 - g0 >= min_gutter and start > 0 and x < width:
+                left = sum(1 for w in words if g0 - 25 <= w.x1 <= g0 + 1.5)
+                right = sum(1 for w in words if g1 - 1.5 <= w.x0 <= g1 + 25)
+                left_text = max(cover[:start]) >= 0.3 * peak
+                right_text = max(cover[x:]) >= 0.3 * peak
+                if left >= 5 and right >= 5 and left_text and right_text:
+                    gutters.append((g0, g1))
+        x += 1
+    return gutters
+
+
+def split_at_gutters(fragments: list[Fragment], centres: list[float]) -> list[Fragment]:
+    """Cut fragments whose inner gap holds a gutter (narrow gutters let words merge across)."""
+    if not centres:
+        return fragments
+    out: list[Fragment] = []
+    for frag in fragments:
+        current = Fragment(words=[frag.words[0]], marks=frag.marks)
+        for prev, word in zip(frag.words, frag.words[1:]):
+            if any(prev.x1 <= c <= word.x0 for c in centres):
+                out.append(current)
+                current = Fragment(words=[word])
+            else:
+                current.words.append(word)
+        out.append(current)
+    return out
+
+
+def order_fragments(fragments: list[Fragment], gutters: list[tuple[float, float]]) -> list[list[Fragment]]:
+    """Fragments grouped into lines, in reading order (band by band, column by column)."""
+    centres = [(g0 + g1) / 2 for g0, g1 in gutters]
+    spanning: list[Fragment] = []
+    columns: list[Fragment] = []
+    for f in fragments:
+        if any(f.x0 < c < f.x1 for c in centres):
+            f.column = -1
+            spanning.append(f)
+        else:
+            f.column = sum(1 for c in centres if c <= f.x0)
+            columns.append(f)
+    spanning.sort(key=lambda f: f.top)
+    cuts = [f.top for f in spanning]
+
+    def band_of(f: Fragment) -> int:
+        return sum(1 for c in cuts if c <= f.top)
+
+    bands: dict[int, list[Fragment]] = {}
+    for f in columns:
+        bands.setdefault(band_of(f), []).append(f)
+    ordered: list[list[Fragment]] = []
+    for band in range(len(cuts) + 1):
+        if band > 0:
+            ordered.append([spanning[band - 1]])
+        members = bands.get(band, [])
+        for col in sorted({f.column for f in members}):
+            ordered.extend(_rows([f for f in members if f.column == col]))
+    return _merge_spanning_rows(ordered)
+
+
+def _rows(frags: list[Fragment]) -> list[list[Fragment]]:
+    """Fragments of one column merged into rows sharing a baseline."""
+    rows: list[list[Fragment]] = []
+    for f in sorted(frags, key=lambda f: (f.baseline, f.x0)):
+        if rows and abs(rows[-1][0].baseline - f.baseline) <= 0.3 * f.size:
+            rows[-1].append(f)
+        else:
+            rows.append([f])
+    return [sorted(r, key=lambda f: f.x0) for r in rows]
+
+
+def _merge_spanning_rows(ordered: list[list[Fragment]]) -> list[list[Fragment]]:
+    """A spanning fragment and other fragments on its baseline form one line."""
+    out: list[list[Fragment]] = []
+    for row in ordered:
+        if out and row[0].column == -1 and out[-1][0].column == -1 and abs(out[-1][0].baseline - row[0].baseline) <= 0.3 * row[0].size:
+            out[-1].extend(row)
+        else:
+            out.append(row)
+    return out
+
+
+def row_to_line(row: list[Fragment], page: int) -> Line:
+    words = [w for f in row for w in f.words]
+    words.sort(key=lambda w: w.x0)
+    font = str(dominant(words, lambda w: w.font))
+    return Line(
+        text=normalize_text(" ".join(w.text for w in words)),
+        page=page,
+        bbox=(min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words)),
+        font=font,
+        size=float(dominant(words, lambda w: round(w.size, 1))),
+        bold=is_bold(font),
+        column=row[0].column,
+        marks=[m for f in row for m in f.marks],
+    )
+
+
+def layout_lines(words: list[Word], page: int, width: float, min_gutter: float = 7.0) -> tuple[list[Line], int]:
+    """Lines of one page in reading order, and the number of columns found."""
+    if not words:
+        return [], 1
+    x_min = min(w.x0 for w in words)
+    x_max = max(w.x1 for w in words)
+    gutters = find_gutters(words, x_min, x_max, min_gutter)
+    fragments = words_to_fragments(words)
+    fragments = attach_marks(split_at_gutters(fragments, [(g0 + g1) / 2 for g0, g1 in gutters]))
+    rows = order_fragments(fragments, gutters)
+    return [row_to_line(r, page) for r in rows if r], len(gutters) + 1

@@ -1,0 +1,161 @@
+"""The document model: typed dataclasses shared by every stage.
+
+Document -> Page -> Block -> Line. Extraction fills pages, blocks, lines and
+tables; later stages (segment, indicators, embed) fill sections, passages and
+indicators. Every line keeps its page number so any later result can be traced
+back to where it was printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points
+
+
+@dataclass
+class Line:
+    text: str
+    page: int  # 1-based
+    bbox: BBox
+    font: str = ""
+    size: float = 0.0
+    bold: bool = False
+    column: int = 0  # -1 for a line spanning every column
+    marks: list[str] = field(default_factory=list)  # superscript marks taken out of the text
+
+    @property
+    def x0(self) -> float:
+        return self.bbox[0]
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+    @property
+    def x1(self) -> float:
+        return self.bbox[2]
+
+    @property
+    def bottom(self) -> float:
+        return self.bbox[3]
+
+
+@dataclass
+class Block:
+    """Consecutive lines of one column that belong together (a paragraph or a heading)."""
+
+    lines: list[Line]
+    page: int
+    kind: str = "text"  # text | heading | caption
+    text: str = ""  # lines joined, words broken at line ends re-joined
+
+    @property
+    def bbox(self) -> BBox:
+        return (
+            min(line.x0 for line in self.lines),
+            min(line.top for line in self.lines),
+            max(line.x1 for line in self.lines),
+            max(line.bottom for line in self.lines),
+        )
+
+    @property
+    def size(self) -> float:
+        return max((line.size for line in self.lines), default=0.0)
+
+    @property
+    def bold(self) -> bool:
+        return all(line.bold for line in self.lines)
+
+
+@dataclass
+class Table:
+    page: int
+    bbox: BBox
+    rows: list[list[str]]
+    caption: str = ""
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    blocks: list[Block] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    removed: list[Line] = field(default_factory=list)  # running heads, footers, page numbers
+    columns: int = 1
+
+    @property
+    def lines(self) -> list[Line]:
+        return [line for block in self.blocks for line in block.lines]
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int
+    page: int
+    number: str = ""
+
+
+@dataclass
+class Section:
+    heading: str
+    level: int
+    path: str  # "2/2.1" style path of numbers or headings from the root
+    page_start: int
+    page_end: int
+    text: str = ""
+    number: str = ""
+    role: str = "other"
+    role_confidence: float = 0.0
+    role_evidence: str = ""
+
+
+@dataclass
+class Document:
+    path: str
+    sha256: str
+    pages: list[Page] = field(default_factory=list)
+    title: str = ""
+    sections: list[Section] = field(default_factory=list)
+    outline: list[Heading] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    id: int | None = None
+
+    @property
+    def name(self) -> str:
+        from pathlib import PurePath
+
+        return PurePath(self.path).name
+
+    @property
+    def stem(self) -> str:
+        from pathlib import PurePath
+
+        return PurePath(self.path).stem
+
+    @property
+    def n_pages(self) -> int:
+        return len(self.pages)
+
+    def blocks(self) -> Iterator[Block]:
+        for page in self.pages:
+            yield from page.blocks
+
+    def lines(self) -> Iterator[Line]:
+        for page in self.pages:
+            yield from page.lines
+
+    @property
+    def tables(self) -> list[Table]:
+        return [table for page in self.pages for table in page.tables]
+
+    @property
+    def text(self) -> str:
+        """Clean text in reading order: one paragraph per line."""
+        from .extract.text import document_paragraphs
+
+        return "\n".join(document_paragraphs(self))
