@@ -25,7 +25,7 @@ def _starts_block(prev: Line, line: Line, pitch: float, column_left: float) -> b
     if line.column != prev.column:
         return True
     step = line.bottom - prev.bottom
-    if step <= 0 or step > 1.35 * pitch:
+    if step <= 0 or step > 1.35 * max(pitch, 1.2 * line.size):
         return True  # jumped back up (new band/column) or paragraph spacing
     if abs(line.size - prev.size) > 0.6 or line.bold != prev.bold:
         return True

@@ -44,24 +44,28 @@ def check_pdf_file(path: Path) -> None:
 
 def _open(path: Path):
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(path)
         pdf.pages  # forces the page tree to be read: broken files fail here
         return pdf
-    except PDFPasswordIncorrect:
-        raise InputError(str(path), "encrypted PDF: a password is needed to read it") from None
-    except PDFEncryptionError as exc:
-        raise InputError(str(path), f"encrypted PDF with an unsupported scheme ({exc})") from None
-    except PDFSyntaxError as exc:
-        raise InputError(str(path), f"corrupt or truncated PDF ({exc})") from None
-    except Exception as exc:  # pdfminer raises many private exception types on damaged files
-        name = type(exc).__name__
-        if "Password" in name or "Encrypt" in name:
-            raise InputError(str(path), "encrypted PDF: a password is needed to read it") from None
-        raise InputError(str(path), f"corrupt or truncated PDF ({name}: {exc})") from None
+    except Exception as exc:
+        raise InputError(str(path), _reason(exc)) from None
+
+
+def _reason(exc: BaseException) -> str:
+    """A one-line reason for a PDF that pdfminer could not open."""
+    # pdfplumber wraps pdfminer's errors; the original is its first argument.
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    name = type(inner).__name__
+    if "Password" in name:
+        return "encrypted PDF: a password is needed to read it"
+    if "Encrypt" in name:
+        return f"encrypted PDF with an unsupported scheme ({inner})"
+    if name in ("PSEOF", "PDFNoValidXRef") or "EOF" in str(inner):
+        return "truncated or corrupt PDF (unexpected end of file)"
+    detail = str(inner) or name
+    return f"corrupt PDF ({detail})"
 
 
 def _page_words(page) -> list[Word]:

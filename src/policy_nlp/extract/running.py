@@ -60,7 +60,7 @@ def find_running(pages: list[tuple[float, list[Line]]], zone: float = 0.2) -> se
                 removed.add(id(line))
             elif any(i != index and abs(top - line.top) <= 10 for i, top in shapes[shape]):
                 removed.add(id(line))
-            elif len(pages) > 1 and _recurs_fuzzily(shape, index, margins):
+            elif len(pages) > 1 and _recurs_fuzzily(line, shape, index, margins):
                 removed.add(id(line))
             elif (
                 _is_isolated(line, pages[index][1], body_size)
@@ -82,7 +82,7 @@ def _is_isolated(line: Line, lines: list[Line], body_size: float) -> bool:
     return False
 
 
-def _recurs_fuzzily(shape: str, index: int, margins: list[list[Line]]) -> bool:
+def _recurs_fuzzily(line: Line, shape: str, index: int, margins: list[list[Line]]) -> bool:
     # "Chapter 3 Results" vs "Chapter 4 Methods" style heads differ in a few words.
     if len(shape) < 12:
         return False
@@ -90,6 +90,8 @@ def _recurs_fuzzily(shape: str, index: int, margins: list[list[Line]]) -> bool:
         if other_index == index:
             continue
         for other in lines:
+            if abs(other.size - line.size) > 0.6:
+                continue
             matcher = SequenceMatcher(None, shape, _shape(other), autojunk=False)
             if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
                 return True

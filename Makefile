@@ -1,0 +1,41 @@
+# policy_nlp — two commands on a fresh machine:
+#   make demo   create .venv, install, ingest the sample corpus and show what was found
+#   make test   create .venv, install, run the test suite
+VENV   ?= .venv
+PYTHON ?= python3
+PY      = $(VENV)/bin/python
+PIP     = $(PY) -m pip
+CLI     = $(VENV)/bin/policy-nlp
+DEMO_DB ?= demo.db
+# The CPU build of torch; an unpinned torch would pull a multi-GB CUDA build.
+TORCH  ?= torch==2.13.0
+
+.PHONY: install demo test bench corpus clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet "$(TORCH)"
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@
+
+demo: install
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(CLI) ingest corpora/ --db $(DEMO_DB) --workers 2
+	$(CLI) docs --db $(DEMO_DB)
+	$(CLI) show smart_manufacturing_lanshan --db $(DEMO_DB)
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) benchmarks/ingest.py
+
+# Re-render the sample PDFs and their ground truth from corpora/sources/.
+corpus: install
+	$(PY) corpora/build.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -1,0 +1,40 @@
+"""policy_nlp: PDF policy papers -> structured, searchable, comparable evidence.
+
+The Python API mirrors the CLI:
+
+    import policy_nlp
+    policy_nlp.ingest(["corpora/"], db="policy.db")
+    doc = policy_nlp.load("smart_manufacturing_lanshan", db="policy.db")
+    doc = policy_nlp.extract_pdf("paper.pdf")     # no store needed
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["ingest", "extract_pdf", "load", "documents", "open_store", "Document"]
+
+
+def __getattr__(name: str):
+    # Lazy so `import policy_nlp` (and the CLI's --help) stays fast.
+    if name == "ingest":
+        from .ingest import ingest
+
+        return ingest
+    if name == "extract_pdf":
+        from .extract import extract_pdf
+
+        return extract_pdf
+    if name == "open_store":
+        from .store import open_store
+
+        return open_store
+    if name == "Document":
+        from .model import Document
+
+        return Document
+    if name in ("load", "documents"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'policy_nlp' has no attribute {name!r}")

@@ -1,0 +1,198 @@
+"""`policy-nlp`: ingest PDFs, list and show documents.
+
+Only typer is imported at start-up; pdfplumber, spaCy and torch load inside the
+commands that need them, so `policy-nlp --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ..config import DB_ENV
+
+app = typer.Typer(
+    name="policy-nlp",
+    help="Turn PDF policy papers into structured, searchable, comparable evidence.\n\n"
+    "Examples:\n\n"
+    "  policy-nlp ingest corpora/ --workers 2\n\n"
+    "  policy-nlp docs\n\n"
+    "  policy-nlp show smart_manufacturing_lanshan --text",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option("--db", envvar=DB_ENV, help=f"SQLite store file [default: ./policy_nlp.db, or ${DB_ENV}]", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _console():
+    from rich.console import Console
+
+    # Piped output keeps full rows instead of rich's 80-column default.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+@app.command(
+    help="Ingest PDF files, folders (searched recursively) or glob patterns into the store.\n\n"
+    "Examples:\n\n"
+    "  policy-nlp ingest paper.pdf\n\n"
+    "  policy-nlp ingest corpora/ reports/*.pdf --workers 2\n\n"
+    "  policy-nlp ingest paper.pdf --force   # re-process an unchanged file",
+)
+def ingest(
+    paths: Annotated[List[str], typer.Argument(help="Files, folders or globs.", show_default=False)],
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel worker processes.")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Re-process files already stored unchanged.")] = False,
+    pipeline: Annotated[Optional[Path], typer.Option("--pipeline", help="Pipeline TOML file [default: pipelines/default.toml].")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    from ..config import PipelineError, load_pipeline
+    from ..errors import PolicyNLPError
+    from ..ingest import ingest as run_ingest
+
+    try:
+        pipe = load_pipeline(pipeline)
+    except PipelineError as exc:
+        _fail(str(exc))
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    err_console = _stderr_console()
+    quiet = as_json or not sys.stderr.isatty()
+    progress = Progress(
+        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, disable=quiet, transient=True,
+    )
+    task = progress.add_task("ingest", total=None)
+
+    def on_start(n: int) -> None:
+        progress.update(task, total=n)
+
+    def on_result(result) -> None:
+        if result.failed:
+            progress.console.print(result.summary(), markup=False, soft_wrap=True) if not quiet else typer.echo(result.summary(), err=True)
+        elif not as_json:
+            progress.console.print(result.summary(), markup=False, soft_wrap=True) if not quiet else typer.echo(result.summary())
+        if result.status != "failed" or result.doc_id is not None:
+            progress.advance(task)
+        elif not result.message.endswith(("no such file or folder", "pattern matches no files", "folder has no PDF files")):
+            progress.advance(task)
+
+    try:
+        with progress:
+            results = run_ingest(paths, db, force=force, workers=workers, pipeline=pipe, on_result=on_result, on_start=on_start)
+    except PolicyNLPError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        err_console.print("interrupted: documents already written are complete; the one in progress was not stored")
+        raise typer.Exit(130)
+    failed = [r for r in results if r.failed]
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("added", "replaced", "unchanged", "failed")}
+    if as_json:
+        typer.echo(json.dumps([{k: v for k, v in r.__dict__.items()} for r in results], indent=2))
+    else:
+        typer.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+    if failed:
+        raise typer.Exit(1)
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _open(db: Optional[Path]):
+    from ..errors import StoreError
+    from ..store import open_store
+
+    try:
+        return open_store(db, create=False)
+    except StoreError as exc:
+        _fail(str(exc))
+
+
+@app.command(help="List stored documents.\n\nExamples:\n\n  policy-nlp docs\n\n  policy-nlp docs --json | jq '.[].stem'")
+def docs(db: DbOption = None, as_json: JsonOption = False) -> None:
+    with _open(db) as store:
+        infos = store.documents()
+    if as_json:
+        typer.echo(json.dumps([i.as_dict() for i in infos], indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table("id", "document", "title", "pages", "blocks", "chars", "ingested (UTC)")
+    for i in infos:
+        table.add_row(str(i.id), i.name, (i.title[:60] + "…") if len(i.title) > 60 else i.title, str(i.n_pages), str(i.n_blocks), str(i.n_chars), i.ingested_at)
+    console = _console()
+    console.print(table)
+    console.print(f"{len(infos)} document(s) in {store.path}")
+
+
+@app.command(
+    help="Show one document: title, pages, outline; --text for its clean text.\n\n"
+    "DOC is the document's id, file name or file stem.\n\n"
+    "Examples:\n\n  policy-nlp show 1\n\n  policy-nlp show industrial_intelligence_shandong --text\n\n  policy-nlp show paper.pdf --json"
+)
+def show(
+    doc: Annotated[str, typer.Argument(help="Document id, file name or stem.", show_default=False)],
+    db: DbOption = None,
+    text: Annotated[bool, typer.Option("--text", help="Print the clean text in reading order.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    from ..errors import NotFoundError
+
+    with _open(db) as store:
+        try:
+            document = store.load(doc)
+        except NotFoundError as exc:
+            _fail(str(exc))
+    if as_json:
+        payload = {
+            "id": document.id, "name": document.name, "stem": document.stem, "path": document.path,
+            "sha256": document.sha256, "title": document.title, "pages": document.n_pages,
+            "outline": [h.__dict__ for h in document.outline],
+            "tables": [{"page": t.page, "rows": t.rows, "caption": t.caption} for t in document.tables],
+        }
+        if text:
+            payload["text"] = document.text
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    if text:
+        typer.echo(document.text)
+        return
+    console = _console()
+    console.print(f"[bold]{document.title or document.name}[/bold]")
+    console.print(f"{document.name} · id {document.id} · {document.n_pages} pages · {len(document.tables)} tables · sha256 {document.sha256[:12]}")
+    if document.outline:
+        console.print("\nOutline:")
+        for h in document.outline:
+            indent = "  " * (h.level - 1)
+            number = f"{h.number} " if h.number else ""
+            console.print(f"  {indent}{number}{h.text}  [dim](p. {h.page})[/dim]", markup=True)
+    else:
+        console.print("\n(no headings detected)")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

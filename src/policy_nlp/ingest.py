@@ -1,0 +1,167 @@
+"""Ingest: find input files, process them (optionally in parallel), store each in one transaction."""
+
+from __future__ import annotations
+
+import glob
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .config import Pipeline, load_pipeline
+from .errors import InputError
+from .extract.pdf import file_sha256
+from .store import open_store
+
+SUPPORTED_SUFFIXES = (".pdf",)
+
+
+@dataclass
+class IngestResult:
+    path: str
+    status: str  # added | replaced | unchanged | failed
+    doc_id: int | None = None
+    pages: int = 0
+    blocks: int = 0
+    seconds: float = 0.0
+    message: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+    def summary(self) -> str:
+        if self.failed:
+            return f"FAILED  {self.message}"
+        if self.status == "unchanged":
+            return f"skipped {self.path}: unchanged since last ingest (document {self.doc_id}; --force re-processes)"
+        return f"{self.status:7s} {self.path}: document {self.doc_id}, {self.pages} pages, {self.blocks} blocks, {self.seconds:.2f}s"
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult]]:
+    """Expand files, folders (recursive) and globs; paths that yield nothing become failures."""
+    files: list[Path] = []
+    problems: list[IngestResult] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
+    for raw in paths:
+        text = str(raw)
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not found:
+                problems.append(IngestResult(text, "failed", message=f"{text}: folder has no PDF files"))
+            for p in found:
+                add(p)
+        elif path.exists():
+            add(path)  # any file: a non-PDF gets its own clear error from the extractor
+        elif glob.has_magic(text):
+            matches = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())
+            if not matches:
+                problems.append(IngestResult(text, "failed", message=f"{text}: pattern matches no files"))
+            for p in matches:
+                add(p)
+        else:
+            problems.append(IngestResult(text, "failed", message=f"{text}: no such file or folder"))
+    return files, problems
+
+
+def _work(path: str, pipeline: Pipeline):
+    """Runs in a worker process: returns a Document or the InputError."""
+    from .pipeline import process_file
+
+    timings: dict[str, float] = {}
+    try:
+        return process_file(path, pipeline, timings), timings
+    except InputError as exc:
+        return exc, timings
+    except Exception as exc:  # a bug or an odd file must not stop the batch
+        return InputError(path, f"could not be processed ({type(exc).__name__}: {exc})"), timings
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    db: str | Path | None = None,
+    *,
+    force: bool = False,
+    workers: int = 1,
+    pipeline: Pipeline | str | Path | None = None,
+    on_result: Callable[[IngestResult], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> list[IngestResult]:
+    """Ingest files into the store at `db`. Failures are returned, never raised.
+
+    `on_start(n_files)` and `on_result(result)` let a caller show progress.
+    """
+    if not isinstance(pipeline, Pipeline):
+        pipeline = load_pipeline(pipeline)
+    files, results = discover(paths)
+    for r in results:
+        on_result and on_result(r)
+    on_start and on_start(len(files))
+    with open_store(db) as store:
+        todo: list[tuple[Path, str]] = []
+        for path in files:
+            key = str(path.resolve())
+            try:
+                sha = file_sha256(path) if path.is_file() else ""
+            except OSError as exc:
+                r = IngestResult(str(path), "failed", message=f"{path}: cannot be read ({exc.strerror})")
+                results.append(r)
+                on_result and on_result(r)
+                continue
+            existing = store.find_by_sha(sha) if sha else None
+            if existing and not force:
+                r = IngestResult(str(path), "unchanged", doc_id=existing.id, pages=existing.n_pages)
+                results.append(r)
+                on_result and on_result(r)
+                continue
+            todo.append((path, key))
+
+        def finish(path: Path, outcome, timings: dict[str, float], started: float) -> None:
+            if isinstance(outcome, InputError):
+                r = IngestResult(str(path), "failed", message=str(outcome).replace(str(path.resolve()), str(path)), timings=timings)
+            else:
+                outcome.path = str(path.resolve())
+                doc_id, status = store.put_document(outcome, pipeline=pipeline.name)
+                blocks = sum(len(p.blocks) for p in outcome.pages)
+                seconds = sum(timings.values()) or time.perf_counter() - started
+                r = IngestResult(str(path), status, doc_id, outcome.n_pages, blocks, seconds, timings=timings)
+            results.append(r)
+            on_result and on_result(r)
+
+        if workers <= 1 or len(todo) <= 1:
+            for path, key in todo:
+                started = time.perf_counter()
+                outcome, timings = _work(key, pipeline)
+                finish(path, outcome, timings, started)
+        else:
+            _run_parallel(todo, pipeline, workers, finish)
+    return results
+
+
+def _run_parallel(todo, pipeline: Pipeline, workers: int, finish) -> None:
+    # Largest files first so a big file doesn't start last and run alone.
+    queue = sorted(todo, key=lambda item: item[0].stat().st_size, reverse=True)
+    with ProcessPoolExecutor(max_workers=min(workers, len(queue), os.cpu_count() or 1)) as pool:
+        running: dict[Future, tuple[Path, float]] = {}
+        for path, key in queue:
+            running[pool.submit(_work, key, pipeline)] = (path, time.perf_counter())
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                path, started = running.pop(future)
+                try:
+                    outcome, timings = future.result()
+                except Exception as exc:  # worker died (out of memory, killed)
+                    outcome, timings = InputError(str(path), f"worker failed ({type(exc).__name__}: {exc})"), {}
+                finish(path, outcome, timings, started)

@@ -1,0 +1,106 @@
+"""Heading detection from font size, weight and numbering relative to the body text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Block, Document, Heading
+
+_NUMBERED = re.compile(
+    r"^(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?)|(?:[IVX]{1,5}\.)|(?:[A-H]\.)|(?:\(\d{1,2}\)))\s+(?P<text>\S.*)$"
+)
+_UNNUMBERED_NAMES = re.compile(
+    r"^(abstract|keywords?|key words|acknowledge?ments?|references|bibliography|notes|appendix(?:\s+[A-Z0-9]+)?|"
+    r"introduction|conclusions?|summary|executive summary|contents)\b[.:]?$",
+    re.IGNORECASE,
+)
+_MAX_CHARS = 160
+
+
+def body_style(doc: Document) -> tuple[float, bool]:
+    """Font size and boldness of the bulk of the text, weighted by characters."""
+    sizes: Counter = Counter()
+    bold: Counter = Counter()
+    for line in doc.lines():
+        sizes[round(line.size, 1)] += len(line.text)
+        bold[line.bold] += len(line.text)
+    if not sizes:
+        return 10.0, False
+    return sizes.most_common(1)[0][0], bold.most_common(1)[0][0]
+
+
+def _numbering(text: str) -> tuple[str, str]:
+    match = _NUMBERED.match(text)
+    if not match:
+        return "", text
+    return match.group("num").rstrip("."), match.group("text")
+
+
+def _depth(number: str) -> int:
+    if re.fullmatch(r"\d+(\.\d+)*", number):
+        return number.count(".") + 1
+    if re.fullmatch(r"[IVX]+", number):
+        return 1
+    return 2  # "A.", "(1)": subordinate to the roman or arabic level above
+
+
+def _looks_like_heading(block: Block, body_size: float, body_bold: bool) -> bool:
+    text = block.text.strip()
+    if not text or len(text) > _MAX_CHARS or len(block.lines) > 3:
+        return False
+    if not any(ch.isalpha() for ch in text):
+        return False
+    larger = block.size >= body_size + 0.8
+    emphasised = block.bold and not body_bold
+    number, rest = _numbering(text)
+    if number and not rest[:1].isupper():
+        return False
+    if text.endswith((".", ",", ";")) and not _UNNUMBERED_NAMES.match(text):
+        return False
+    if larger or emphasised:
+        return True
+    return bool(_UNNUMBERED_NAMES.match(text)) and block.size >= body_size - 0.2 and len(block.lines) == 1
+
+
+def detect_title(doc: Document) -> str:
+    """The largest text near the top of page 1."""
+    if not doc.pages or not doc.pages[0].blocks:
+        return ""
+    first = doc.pages[0]
+    upper = [b for b in first.blocks if b.bbox[1] < first.height * 0.5 and len(b.text) <= 300]
+    if not upper:
+        return ""
+    biggest = max(upper, key=lambda b: b.size)
+    body_size, _ = body_style(doc)
+    if biggest.size < body_size + 1.5:
+        return ""
+    biggest.kind = "title"
+    return biggest.text
+
+
+def detect_headings(doc: Document) -> list[Heading]:
+    """Mark heading blocks and return the outline, with levels from numbering and font size."""
+    body_size, body_bold = body_style(doc)
+    if not doc.title:
+        doc.title = detect_title(doc)
+    candidates: list[tuple[Block, str, str]] = []
+    for block in doc.blocks():
+        if block.kind == "title":
+            continue
+        if _looks_like_heading(block, body_size, body_bold):
+            number, text = _numbering(block.text.strip())
+            candidates.append((block, number, text))
+    # Unnumbered headings take their level from font size: biggest size = level 1.
+    sizes = sorted({round(b.size) for b, _, _ in candidates}, reverse=True)
+    outline: list[Heading] = []
+    for block, number, text in candidates:
+        block.kind = "heading"
+        if number:
+            level = _depth(number)
+        elif _UNNUMBERED_NAMES.match(text):
+            level = 1
+        else:
+            level = sizes.index(round(block.size)) + 1
+        outline.append(Heading(text=text.rstrip(".:"), level=min(level, 4), page=block.page, number=number))
+    return outline

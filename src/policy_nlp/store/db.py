@@ -1,0 +1,330 @@
+"""SQLite document store.
+
+One file, WAL journal and a busy timeout so several ingest processes can share
+it; every document is written inside one transaction, so an interrupted ingest
+(Ctrl-C, kill -9) leaves either the whole document or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from ..config import default_db
+from ..errors import NotFoundError, StoreError
+from ..model import Block, Document, Heading, Line, Page, Table
+
+SCHEMA_VERSION = 1
+_APP_ID = 0x504E4C50  # "PNLP": marks the file as a policy_nlp store
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    name TEXT NOT NULL,
+    stem TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL DEFAULT '',
+    n_pages INTEGER NOT NULL,
+    n_blocks INTEGER NOT NULL,
+    n_lines INTEGER NOT NULL,
+    n_chars INTEGER NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    pipeline TEXT NOT NULL DEFAULT '',
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
+CREATE INDEX IF NOT EXISTS documents_stem ON documents(stem);
+CREATE TABLE IF NOT EXISTS pages (
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    width REAL NOT NULL,
+    height REAL NOT NULL,
+    columns INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, number)
+);
+CREATE TABLE IF NOT EXISTS blocks (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS blocks_doc ON blocks(doc_id, seq);
+CREATE TABLE IF NOT EXISTS lines (
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    block_id INTEGER REFERENCES blocks(id) ON DELETE CASCADE,  -- NULL: removed running line
+    page INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    x0 REAL, top REAL, x1 REAL, bottom REAL,
+    font TEXT, size REAL, bold INTEGER, col INTEGER,
+    marks TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS lines_doc ON lines(doc_id, seq);
+CREATE TABLE IF NOT EXISTS tables (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page INTEGER NOT NULL,
+    x0 REAL, top REAL, x1 REAL, bottom REAL,
+    caption TEXT NOT NULL DEFAULT '',
+    rows TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS headings (
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    text TEXT NOT NULL,
+    page INTEGER NOT NULL
+);
+"""
+
+
+@dataclass
+class DocumentInfo:
+    id: int
+    path: str
+    name: str
+    stem: str
+    sha256: str
+    title: str
+    n_pages: int
+    n_blocks: int
+    n_chars: int
+    ingested_at: str
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+class Store:
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+
+    # -- lifecycle -------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------
+    def find_by_sha(self, sha256: str) -> DocumentInfo | None:
+        row = self.conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return DocumentInfo(*row) if row else None
+
+    def put_document(self, doc: Document, pipeline: str = "", replace: bool = True) -> tuple[int, str]:
+        """Write `doc` in one transaction. Returns (id, "added" | "replaced").
+
+        A stored document with the same content (sha256) or the same path is
+        replaced inside the same transaction, so readers never see neither.
+        """
+        delay = float(os.environ.get("POLICY_NLP_WRITE_DELAY", "0"))  # lets tests kill mid-write
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            old = cur.execute("SELECT id FROM documents WHERE sha256 = ? OR path = ?", (doc.sha256, doc.path)).fetchall()
+            if old and not replace:
+                raise StoreError(f"{doc.path}: already stored as document {old[0][0]}")
+            for (old_id,) in old:
+                cur.execute("DELETE FROM documents WHERE id = ?", (old_id,))
+            blocks = list(doc.blocks())
+            cur.execute(
+                "INSERT INTO documents (path, name, stem, sha256, title, n_pages, n_blocks, n_lines, n_chars, metadata, pipeline, ingested_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc.path, doc.name, doc.stem, doc.sha256, doc.title, doc.n_pages, len(blocks),
+                    sum(len(b.lines) for b in blocks), sum(len(b.text) for b in blocks),
+                    json.dumps(doc.metadata, ensure_ascii=False), pipeline,
+                    datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                ),
+            )
+            doc_id = cur.lastrowid
+            line_seq = 0
+            for page in doc.pages:
+                cur.execute("INSERT INTO pages VALUES (?, ?, ?, ?, ?)", (doc_id, page.number, page.width, page.height, page.columns))
+                for line in page.removed:
+                    cur.execute(_INSERT_LINE, _line_row(doc_id, None, line_seq, line))
+                    line_seq += 1
+                for table in page.tables:
+                    cur.execute(
+                        "INSERT INTO tables (doc_id, page, x0, top, x1, bottom, caption, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (doc_id, table.page, *table.bbox, table.caption, json.dumps(table.rows, ensure_ascii=False)),
+                    )
+                if delay:
+                    time.sleep(delay)
+            for seq, block in enumerate(blocks):
+                cur.execute("INSERT INTO blocks (doc_id, seq, page, kind, text) VALUES (?, ?, ?, ?, ?)", (doc_id, seq, block.page, block.kind, block.text))
+                block_id = cur.lastrowid
+                cur.executemany(_INSERT_LINE, [_line_row(doc_id, block_id, line_seq + i, line) for i, line in enumerate(block.lines)])
+                line_seq += len(block.lines)
+            cur.executemany(
+                "INSERT INTO headings VALUES (?, ?, ?, ?, ?, ?)",
+                [(doc_id, i, h.level, h.number, h.text, h.page) for i, h in enumerate(doc.outline)],
+            )
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return doc_id, ("replaced" if old else "added")
+
+    def delete(self, doc_id: int) -> None:
+        with self.conn:
+            self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+    # -- reading ---------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        rows = self.conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents ORDER BY id").fetchall()
+        return [DocumentInfo(*row) for row in rows]
+
+    def resolve(self, ref: str | int) -> DocumentInfo:
+        """A document by id, file name or file stem."""
+        text = str(ref).strip()
+        queries = []
+        if text.isdigit():
+            queries.append(("id = ?", int(text)))
+        queries += [("name = ?", text), ("stem = ?", text), ("path = ?", text), ("name = ? COLLATE NOCASE", text), ("stem = ? COLLATE NOCASE", text)]
+        for where, value in queries:
+            rows = self.conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE {where} ORDER BY id", (value,)).fetchall()
+            if len(rows) == 1:
+                return DocumentInfo(*rows[0])
+            if len(rows) > 1:
+                ids = ", ".join(str(r[0]) for r in rows)
+                raise NotFoundError(f"'{text}' matches several documents (ids {ids}); use the id")
+        raise NotFoundError(f"no document '{text}' in {self.path} (try `policy-nlp docs`)")
+
+    def load(self, ref: str | int) -> Document:
+        info = self.resolve(ref)
+        doc = Document(path=info.path, sha256=info.sha256, title=info.title, id=info.id)
+        meta = self.conn.execute("SELECT metadata FROM documents WHERE id = ?", (info.id,)).fetchone()[0]
+        doc.metadata = json.loads(meta)
+        pages = {}
+        for number, width, height, columns in self.conn.execute(
+            "SELECT number, width, height, columns FROM pages WHERE doc_id = ? ORDER BY number", (info.id,)
+        ):
+            pages[number] = Page(number=number, width=width, height=height, columns=columns)
+        blocks: dict[int, Block] = {}
+        for block_id, page, kind, text in self.conn.execute(
+            "SELECT id, page, kind, text FROM blocks WHERE doc_id = ? ORDER BY seq", (info.id,)
+        ):
+            block = Block(lines=[], page=page, kind=kind, text=text)
+            blocks[block_id] = block
+            pages[page].blocks.append(block)
+        for row in self.conn.execute(
+            "SELECT block_id, page, text, x0, top, x1, bottom, font, size, bold, col, marks FROM lines WHERE doc_id = ? ORDER BY seq",
+            (info.id,),
+        ):
+            block_id, page, text, x0, top, x1, bottom, font, size, bold, col, marks = row
+            line = Line(text=text, page=page, bbox=(x0, top, x1, bottom), font=font, size=size, bold=bool(bold), column=col, marks=marks.split("\t") if marks else [])
+            if block_id is None:
+                pages[page].removed.append(line)
+            else:
+                blocks[block_id].lines.append(line)
+        for page, x0, top, x1, bottom, caption, rows in self.conn.execute(
+            "SELECT page, x0, top, x1, bottom, caption, rows FROM tables WHERE doc_id = ? ORDER BY id", (info.id,)
+        ):
+            pages[page].tables.append(Table(page=page, bbox=(x0, top, x1, bottom), rows=json.loads(rows), caption=caption))
+        doc.outline = [
+            Heading(text=text, level=level, page=page, number=number)
+            for level, number, text, page in self.conn.execute(
+                "SELECT level, number, text, page FROM headings WHERE doc_id = ? ORDER BY seq", (info.id,)
+            )
+        ]
+        doc.pages = [pages[n] for n in sorted(pages)]
+        return doc
+
+    def iter_documents(self) -> Iterator[Document]:
+        for info in self.documents():
+            yield self.load(info.id)
+
+
+_INFO_COLUMNS = "id, path, name, stem, sha256, title, n_pages, n_blocks, n_chars, ingested_at"
+_INSERT_LINE = "INSERT INTO lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _line_row(doc_id: int, block_id: int | None, seq: int, line: Line) -> tuple:
+    return (doc_id, block_id, line.page, seq, line.text, *line.bbox, line.font, line.size, int(line.bold), line.column, "\t".join(line.marks))
+
+
+def open_store(path: str | Path | None = None, create: bool = True) -> Store:
+    """Open (and create if needed) the store; refuse files that are not a compatible store."""
+    path = Path(path) if path else default_db()
+    if not path.exists() and not create:
+        raise StoreError(f"{path}: no such database (ingest something first)")
+    if path.exists() and path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise StoreError(f"{path}: not a SQLite database")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA busy_timeout = 60000")
+        _retry_while_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"))
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        _retry_while_locked(lambda: _check_or_create_schema(conn, path))
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"{path}: cannot be used as a store ({exc})") from None
+    except StoreError:
+        conn.close()
+        raise
+    return Store(path, conn)
+
+
+def _retry_while_locked(action, seconds: float = 60.0):
+    # Switching to WAL needs a moment alone with the file, and SQLite answers
+    # "locked" at once instead of waiting when another process is creating it.
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _check_or_create_schema(conn: sqlite3.Connection, path: Path) -> None:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and app_id != _APP_ID:
+        raise StoreError(f"{path}: a SQLite file that is not a policy_nlp store")
+    if app_id == _APP_ID:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{path}: store schema version {version}, this policy_nlp needs {SCHEMA_VERSION}; "
+                "ingest into a new database (--db) or re-ingest with this version"
+            )
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have created it while we waited for the lock.
+        if conn.execute("PRAGMA application_id").fetchone()[0] != _APP_ID:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {_APP_ID}")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
