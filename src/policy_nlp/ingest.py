@@ -150,8 +150,12 @@ def ingest(
 
 
 def _run_parallel(todo, pipeline: Pipeline, workers: int, finish) -> None:
+    """Process in parallel but store in input order, so document ids don't depend on timing."""
+    order = {path: i for i, (path, _) in enumerate(todo)}
     # Largest files first so a big file doesn't start last and run alone.
     queue = sorted(todo, key=lambda item: item[0].stat().st_size, reverse=True)
+    ready: dict[int, tuple] = {}
+    next_index = 0
     with ProcessPoolExecutor(max_workers=min(workers, len(queue), os.cpu_count() or 1)) as pool:
         running: dict[Future, tuple[Path, float]] = {}
         for path, key in queue:
@@ -164,4 +168,7 @@ def _run_parallel(todo, pipeline: Pipeline, workers: int, finish) -> None:
                     outcome, timings = future.result()
                 except Exception as exc:  # worker died (out of memory, killed)
                     outcome, timings = InputError(str(path), f"worker failed ({type(exc).__name__}: {exc})"), {}
-                finish(path, outcome, timings, started)
+                ready[order[path]] = (path, outcome, timings, started)
+            while next_index in ready:
+                finish(*ready.pop(next_index))
+                next_index += 1
