@@ -142,7 +142,8 @@ def find_gutters(words: list[Word], x_min: float, x_max: float, min_gutter: floa
     peak = max(cover)
     if peak == 0:
         return []
-    low = max(1, int(0.04 * peak))
+    # Full-width lines (titles, abstracts, captions) may cross a gutter; body rows may not.
+    low = max(1, int(0.25 * peak))
     gutters: list[tuple[float, float]] = []
     x = 0
     while x < width:
@@ -159,6 +160,12 @@ def find_gutters(words: list[Word], x_min: float, x_max: float, min_gutter: floa
                 if left >= 5 and right >= 5 and left_text and right_text:
                     gutters.append((g0, g1))
         x += 1
+    # Text columns are wide; many narrow "columns" are the white space of a table
+    # without rules, which reads best row by row.
+    edges = [x_min] + [g for gutter in gutters for g in gutter] + [x_max]
+    widths = [edges[i + 1] - edges[i] for i in range(0, len(edges), 2)]
+    if gutters and min(widths) < 0.18 * (x_max - x_min):
+        return []
     return gutters
 
 
