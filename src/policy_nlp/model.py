@@ -115,6 +115,31 @@ class Section:
 
 
 @dataclass
+class Indicator:
+    """One number with its meaning: "over 130 million IoT terminal users"."""
+
+    start: int  # character offsets of raw_text in the text it was found in
+    end: int
+    raw_text: str
+    value: float
+    unit: str = ""  # ISO 4217 for money (CNY, USD, EUR), "%", km, t, kWh, GW, times, ... or "" for counts
+    kind: str = "count"  # count | percent | money | rank | fraction | ratio | growth | quantity
+    qualifier: str = ""  # "" | approximate | lower_bound | upper_bound | range
+    low: float | None = None  # for ranges
+    high: float | None = None
+    indicator: str = ""  # the subject phrase: "5G base stations"
+    period: str = ""  # "As of 2020", "in 2022", "during the 13th Five-Year Plan period"
+    place: str = ""  # "Shandong", "16 cities"
+    change: str = ""  # "" | increase | decrease | percentage_points
+    sentence: str = ""
+    # Provenance, filled when the indicator comes from a stored document.
+    document: str = ""
+    page: int | None = None
+    section: str = ""
+    section_role: str = ""
+
+
+@dataclass
 class Document:
     path: str
     sha256: str
@@ -122,6 +147,7 @@ class Document:
     title: str = ""
     sections: list[Section] = field(default_factory=list)
     outline: list[Heading] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 
