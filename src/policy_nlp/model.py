@@ -98,6 +98,8 @@ class Heading:
     level: int
     page: int
     number: str = ""
+    block: int = -1  # index of its block in Document.blocks() order
+    run_in: bool = False  # "Abstract. Text…": the label opens a paragraph
 
 
 @dataclass
@@ -112,6 +114,21 @@ class Section:
     role: str = "other"
     role_confidence: float = 0.0
     role_evidence: str = ""
+    blocks: list[int] = field(default_factory=list)  # indices into Document.blocks() order
+
+
+@dataclass
+class Passage:
+    """One to a few sentences inside one section: the unit of search and comparison."""
+
+    text: str
+    page: int
+    section: str  # section path
+    seq: int = 0
+    role: str = "other"
+    role_confidence: float = 0.0
+    role_evidence: str = ""
+    section_index: int = -1
 
 
 @dataclass
@@ -148,6 +165,7 @@ class Document:
     sections: list[Section] = field(default_factory=list)
     outline: list[Heading] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 

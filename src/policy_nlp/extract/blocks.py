@@ -9,6 +9,8 @@ from ..model import Block, Line
 
 _ENDS_SENTENCE = re.compile(r"[.!?:;]['\")\]\u201d]?$")
 _REFERENCE_START = re.compile(r"^(\[\d{1,3}\]|\d{1,3}\.\s+[A-Z][^\s]*,)")
+_LABEL_START = re.compile(r"^(keywords|key words|index terms|jel codes?|acknowledge?ments?)\s*[.:\u2014\u2013-]", re.IGNORECASE)
+_ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
 
 
 def _pitch(lines: list[Line]) -> float:
@@ -29,11 +31,14 @@ def _starts_block(prev: Line, line: Line, pitch: float, column_left: float) -> b
         return True  # jumped back up (new band/column) or paragraph spacing
     if abs(line.size - prev.size) > 0.6 or line.bold != prev.bold:
         return True
-    if _REFERENCE_START.match(line.text):
-        return True  # "[3] Li S.: ..." starts a new reference entry
+    if bool(_ITALIC.search(line.font)) != bool(_ITALIC.search(prev.font)):
+        return True  # italic run-in style headings ("A. Installed capacity")
+    if _REFERENCE_START.match(line.text) or _LABEL_START.match(line.text):
+        return True  # "[3] Li S.: ..." starts a new reference entry; "Keywords:" its own block
     em = line.size or 10.0
-    if line.x0 > prev.x0 + 0.8 * em and line.x0 > column_left + 0.8 * em and _ENDS_SENTENCE.search(prev.text):
-        return True  # first-line indent
+    indent = line.x0 - column_left
+    if line.x0 > prev.x0 + 0.8 * em and 0.8 * em < indent < 4 * em and _ENDS_SENTENCE.search(prev.text) and not prev.text.endswith(":"):
+        return True  # first-line indent (a centred line is further in)
     return False
 
 

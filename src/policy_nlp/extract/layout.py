@@ -19,6 +19,7 @@ from statistics import median
 from ..model import Line
 from .text import normalize_text
 
+_SPACE_BEFORE_PUNCT = re.compile(r" ([,;:.!?])(?=\s|$)")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.IGNORECASE)
 
 
@@ -169,15 +170,20 @@ def find_gutters(words: list[Word], x_min: float, x_max: float, min_gutter: floa
     return gutters
 
 
-def split_at_gutters(fragments: list[Fragment], centres: list[float]) -> list[Fragment]:
-    """Cut fragments whose inner gap holds a gutter (narrow gutters let words merge across)."""
-    if not centres:
+def split_at_gutters(fragments: list[Fragment], gutters: list[tuple[float, float]]) -> list[Fragment]:
+    """Cut fragments whose inner gap holds a gutter (narrow gutters let words merge across).
+
+    Only a gap about as wide as the gutter counts: a full-width line may have an
+    ordinary word space right where the gutter is below it.
+    """
+    if not gutters:
         return fragments
     out: list[Fragment] = []
     for frag in fragments:
         current = Fragment(words=[frag.words[0]], marks=frag.marks)
         for prev, word in zip(frag.words, frag.words[1:]):
-            if any(prev.x1 <= c <= word.x0 for c in centres):
+            gap = word.x0 - prev.x1
+            if any(prev.x1 <= (g0 + g1) / 2 <= word.x0 and gap >= max(4.0, 0.6 * (g1 - g0)) for g0, g1 in gutters):
                 out.append(current)
                 current = Fragment(words=[word])
             else:
@@ -243,8 +249,12 @@ def row_to_line(row: list[Fragment], page: int) -> Line:
     words = [w for f in row for w in f.words]
     words.sort(key=lambda w: w.x0)
     font = str(dominant(words, lambda w: w.font))
+    text = normalize_text(" ".join(w.text for w in words))
+    if any(f.marks for f in row):
+        # A removed mark leaves a gap before the punctuation that followed it: "Wei¹," -> "Wei ,".
+        text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     return Line(
-        text=normalize_text(" ".join(w.text for w in words)),
+        text=text,
         page=page,
         bbox=(min(w.x0 for w in words), min(w.top for w in words), max(w.x1 for w in words), max(w.bottom for w in words)),
         font=font,
@@ -263,6 +273,6 @@ def layout_lines(words: list[Word], page: int, width: float, min_gutter: float =
     x_max = max(w.x1 for w in words)
     gutters = find_gutters(words, x_min, x_max, min_gutter)
     fragments = words_to_fragments(words)
-    fragments = attach_marks(split_at_gutters(fragments, [(g0 + g1) / 2 for g0, g1 in gutters]))
+    fragments = attach_marks(split_at_gutters(fragments, gutters))
     rows = order_fragments(fragments, gutters)
     return [row_to_line(r, page) for r in rows if r], len(gutters) + 1

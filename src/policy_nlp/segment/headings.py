@@ -15,6 +15,11 @@ _UNNUMBERED_NAMES = re.compile(
     r"introduction|conclusions?|summary|executive summary|contents)\b[.:]?$",
     re.IGNORECASE,
 )
+_RUN_IN = re.compile(
+    r"^(?P<label>abstract|keywords|key words|index terms|acknowledge?ments?|funding)\s*[.:\u2014\u2013-]\s*(?=\S)",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(r"^(table|figure|fig\.|chart|box|source|note)s?\s*[0-9ivx]*[.:]?\s", re.IGNORECASE)
 _MAX_CHARS = 160
 
 
@@ -49,11 +54,13 @@ def _looks_like_heading(block: Block, body_size: float, body_bold: bool) -> bool
     text = block.text.strip()
     if not text or len(text) > _MAX_CHARS or len(block.lines) > 3:
         return False
-    if not any(ch.isalpha() for ch in text):
+    if not any(ch.isalpha() for ch in text) or _CAPTION.match(text):
         return False
     larger = block.size >= body_size + 0.8
-    emphasised = block.bold and not body_bold
     number, rest = _numbering(text)
+    italic = all(re.search(r"italic|oblique", line.font, re.IGNORECASE) for line in block.lines)
+    # Italic alone marks emphasis in running text too; with a number it marks a heading.
+    emphasised = (block.bold and not body_bold) or (italic and bool(number))
     if number and not rest[:1].isupper():
         return False
     if text.endswith((".", ",", ";")) and not _UNNUMBERED_NAMES.match(text):
@@ -84,23 +91,33 @@ def detect_headings(doc: Document) -> list[Heading]:
     body_size, body_bold = body_style(doc)
     if not doc.title:
         doc.title = detect_title(doc)
-    candidates: list[tuple[Block, str, str]] = []
-    for block in doc.blocks():
+    candidates: list[tuple[int, Block, str, str, bool]] = []
+    for index, block in enumerate(doc.blocks()):
         if block.kind == "title":
             continue
         if _looks_like_heading(block, body_size, body_bold):
             number, text = _numbering(block.text.strip())
-            candidates.append((block, number, text))
+            candidates.append((index, block, number, text, False))
+        elif (match := _RUN_IN.match(block.text)) and block.kind == "text":
+            candidates.append((index, block, "", match.group("label"), True))
+    # Author names and affiliations above the abstract are not headings.
+    opening = next((i for i, (_, b, n, t, _) in enumerate(candidates) if n or _UNNUMBERED_NAMES.match(t)), 0)
+    candidates = [c for i, c in enumerate(candidates) if i >= opening or c[1].page > 1]
     # Unnumbered headings take their level from font size: biggest size = level 1.
-    sizes = sorted({round(b.size) for b, _, _ in candidates}, reverse=True)
+    sizes = sorted({round(b.size) for _, b, n, t, run_in in candidates if not n and not run_in and not _UNNUMBERED_NAMES.match(t)}, reverse=True)
+    numbered_sizes = {round(b.size): _depth(n) for _, b, n, _, _ in candidates if n}
     outline: list[Heading] = []
-    for block, number, text in candidates:
-        block.kind = "heading"
+    for index, block, number, text, run_in in candidates:
         if number:
             level = _depth(number)
-        elif _UNNUMBERED_NAMES.match(text):
+        elif run_in or _UNNUMBERED_NAMES.match(text):
             level = 1
+        elif round(block.size) in numbered_sizes:
+            level = numbered_sizes[round(block.size)]
         else:
             level = sizes.index(round(block.size)) + 1
-        outline.append(Heading(text=text.rstrip(".:"), level=min(level, 4), page=block.page, number=number))
+        if not run_in:
+            block.kind = "heading"
+        label = text.strip().rstrip(".:").strip()
+        outline.append(Heading(text=label, level=min(level, 4), page=block.page, number=number, block=index, run_in=run_in))
     return outline
