@@ -154,6 +154,7 @@ def show(
     doc: Annotated[str, typer.Argument(help="Document id, file name or stem.", show_default=False)],
     db: DbOption = None,
     text: Annotated[bool, typer.Option("--text", help="Print the clean text in reading order.")] = False,
+    sections: Annotated[bool, typer.Option("--sections", help="Print the section outline with roles, confidence and pages.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     from ..errors import NotFoundError
@@ -168,6 +169,10 @@ def show(
             "id": document.id, "name": document.name, "stem": document.stem, "path": document.path,
             "sha256": document.sha256, "title": document.title, "pages": document.n_pages,
             "outline": [h.__dict__ for h in document.outline],
+            "sections": [
+                {k: v for k, v in s.__dict__.items() if k not in ("blocks",)} | {"text": s.text if text else None}
+                for s in document.sections
+            ] if sections else None,
             "tables": [{"page": t.page, "rows": t.rows, "caption": t.caption} for t in document.tables],
         }
         if text:
@@ -178,6 +183,16 @@ def show(
         typer.echo(document.text)
         return
     console = _console()
+    if sections:
+        from rich.table import Table
+
+        table = Table("level", "section", "role", "confidence", "evidence", "pages", title=document.title or document.name)
+        for s in document.sections:
+            pages = f"{s.page_start}" if s.page_start == s.page_end else f"{s.page_start}-{s.page_end}"
+            label = ("  " * max(0, s.level - 1)) + (f"{s.number} " if s.number else "") + s.heading
+            table.add_row(str(s.level), label, s.role, f"{s.role_confidence:.2f}", s.role_evidence, pages)
+        console.print(table)
+        return
     console.print(f"[bold]{document.title or document.name}[/bold]")
     console.print(f"{document.name} · id {document.id} · {document.n_pages} pages · {len(document.tables)} tables · sha256 {document.sha256[:12]}")
     if document.outline:
@@ -188,6 +203,32 @@ def show(
             console.print(f"  {indent}{number}{h.text}  [dim](p. {h.page})[/dim]", markup=True)
     else:
         console.print("\n(no headings detected)")
+
+
+export_app = typer.Typer(help="Export sections (and, later, indicators) to CSV or JSON Lines.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+OutputOption = Annotated[Path, typer.Option("--output", "-o", help="File to write (.csv or .jsonl).", show_default=False)]
+FormatOption = Annotated[Optional[str], typer.Option("--format", help="csv or jsonl [default: from the file suffix].")]
+DocFilter = Annotated[Optional[str], typer.Option("--doc", help="Only this document (id, name or stem).")]
+RoleFilter = Annotated[Optional[str], typer.Option("--role", help="Only this role (status, dilemma, recommendation, ...).")]
+
+
+@export_app.command(
+    "sections",
+    help="Export every section: document, path, heading, level, role, role_confidence, page_start, page_end, text.\n\n"
+    "Examples:\n\n  policy-nlp export sections -o sections.csv\n\n  policy-nlp export sections -o rec.jsonl --role recommendation",
+)
+def export_sections(output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocFilter = None, role: RoleFilter = None) -> None:
+    from ..errors import NotFoundError
+    from ..export import SECTION_COLUMNS, write_rows
+
+    with _open(db) as store:
+        try:
+            count = write_rows(store.sections(doc, role), output, SECTION_COLUMNS, fmt)
+        except (NotFoundError, ValueError) as exc:
+            _fail(str(exc))
+    typer.echo(f"wrote {count} sections to {output}")
 
 
 def main() -> None:

@@ -55,6 +55,7 @@ _CUES: dict[str, list[re.Pattern]] = {
         r"^\s*(however|but|nevertheless|yet|unfortunately)\b", r"\b(lack|lacks|lacking|shortage|insufficient|inadequate|weak|weakness)\b",
         r"\b(problems?|difficult(y|ies)?|obstacles?|bottlenecks?|barriers?|constrain(t|ts|ed)|challenges?|risks?)\b",
         r"\b(not enough|fail(s|ed)? to|unable|cannot|low(er)? than|lag(s|ging)? behind|restrict(s|ed)?|hinder(s|ed)?)\b",
+        r"\b(not|no|only|few|little|uneven|unequal|far from|remains?|still)\b",
     )],
     "recommendation": [re.compile(p, re.IGNORECASE) for p in (
         r"\b(should|must|need(s)? to|ought to|it is (necessary|essential|important|recommended) to|we (recommend|propose|suggest))\b",
@@ -137,35 +138,36 @@ def assign_section_roles(sections: list[Section], lexicon: Lexicon, classify_sec
             section.role, section.role_confidence, section.role_evidence = role, round(confidence, 3), "content"
 
 
-def assign_passage_roles(doc: Document, classifier: Callable[[], ContentClassifier] | None, vectors=None, override_margin: float = 0.6) -> None:
+def assign_passage_roles(doc: Document, classifier: Callable[[], ContentClassifier] | None, vectors=None) -> None:
     """Passages take their section's role, unless their own content clearly says otherwise.
 
     A "However, …" problem paragraph inside a status section becomes a dilemma
-    passage; passages of unlabelled (or headless) text are classified outright.
-    `classifier` is a factory, called only when some passage needs the model.
+    passage (decided by its explicit wording, no model needed). Passages of
+    documents without usable headings are classified by content through the
+    sentence-transformers model; `classifier` is a factory called only then.
     """
     sections = doc.sections
+    has_headings = any(s.level > 0 for s in sections)
     headless: list[int] = []
-    turns: list[int] = []
     for i, passage in enumerate(doc.passages):
         section = sections[passage.section_index]
-        if section.role_evidence in ("no evidence", "content") and section.role in CONTENT_ROLES + ("other",) and section.heading != "References":
+        if section.role_evidence in ("no evidence", "content") and (section.level > 0 or not has_headings):
             headless.append(i)
-        elif section.role in CONTENT_ROLES and any(_explicit_turn(passage.text, r) for r in CONTENT_ROLES if r != section.role):
-            turns.append(i)
-    todo = headless + turns
-    if classifier is None or not todo:
+            continue
+        if section.role in CONTENT_ROLES:
+            for role in CONTENT_ROLES:
+                if role != section.role and (signal := _explicit_turn(passage.text, role)):
+                    passage.role, passage.role_confidence = role, 0.8
+                    passage.role_evidence = f"content cue '{signal}' overrides section ({section.role})"
+                    break
+    if classifier is None or not headless:
         return
     model = classifier()
-    texts = [doc.passages[i].text for i in todo]
-    labels = model.classify(texts, None if vectors is None else vectors[todo])
-    for i, (role, confidence) in zip(todo, labels):
+    texts = [doc.passages[i].text for i in headless]
+    labels = model.classify(texts, None if vectors is None else vectors[headless])
+    for i, (role, confidence) in zip(headless, labels):
         passage = doc.passages[i]
-        section = sections[passage.section_index]
-        if i in headless:
-            passage.role, passage.role_confidence, passage.role_evidence = role, round(confidence, 3), "content"
-        elif role != section.role and confidence >= override_margin and _explicit_turn(passage.text, role):
-            passage.role, passage.role_confidence, passage.role_evidence = role, round(confidence, 3), f"content overrides section ({section.role})"
+        passage.role, passage.role_confidence, passage.role_evidence = role, round(confidence, 3), "content"
 
 
 _TURN_SIGNALS = {
@@ -182,6 +184,10 @@ _TURN_SIGNALS = {
 }
 
 
-def _explicit_turn(text: str, role: str) -> bool:
+def _explicit_turn(text: str, role: str) -> str:
+    """The words that signal a turn to `role`, or "" when there are none."""
     signal = _TURN_SIGNALS.get(role)
-    return bool(signal and signal.search(text)) and cue_scores(text)[role] >= 1
+    found = signal.search(text) if signal else None
+    if found and cue_scores(text)[role] >= (2 if role == "dilemma" else 1):
+        return found.group(0).strip()
+    return ""

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from ..config import default_db
 from ..errors import NotFoundError, StoreError
-from ..model import Block, Document, Heading, Line, Page, Table
+from ..model import Block, Document, Heading, Line, Page, Passage, Section, Table
 
 SCHEMA_VERSION = 1
 _APP_ID = 0x504E4C50  # "PNLP": marks the file as a policy_nlp store
@@ -78,13 +78,44 @@ CREATE TABLE IF NOT EXISTS tables (
     caption TEXT NOT NULL DEFAULT '',
     rows TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sections (
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    number TEXT NOT NULL,
+    heading TEXT NOT NULL,
+    path TEXT NOT NULL,
+    role TEXT NOT NULL,
+    role_confidence REAL NOT NULL,
+    role_evidence TEXT NOT NULL,
+    page_start INTEGER NOT NULL,
+    page_end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    section_seq INTEGER NOT NULL,
+    page INTEGER NOT NULL,
+    section TEXT NOT NULL,
+    role TEXT NOT NULL,
+    role_confidence REAL NOT NULL,
+    role_evidence TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, seq);
+CREATE INDEX IF NOT EXISTS passages_role ON passages(role);
 CREATE TABLE IF NOT EXISTS headings (
     doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
     level INTEGER NOT NULL,
     number TEXT NOT NULL,
     text TEXT NOT NULL,
-    page INTEGER NOT NULL
+    page INTEGER NOT NULL,
+    block INTEGER NOT NULL,
+    run_in INTEGER NOT NULL
 );
 """
 
@@ -172,8 +203,23 @@ class Store:
                 cur.executemany(_INSERT_LINE, [_line_row(doc_id, block_id, line_seq + i, line) for i, line in enumerate(block.lines)])
                 line_seq += len(block.lines)
             cur.executemany(
-                "INSERT INTO headings VALUES (?, ?, ?, ?, ?, ?)",
-                [(doc_id, i, h.level, h.number, h.text, h.page) for i, h in enumerate(doc.outline)],
+                "INSERT INTO headings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(doc_id, i, h.level, h.number, h.text, h.page, h.block, int(h.run_in)) for i, h in enumerate(doc.outline)],
+            )
+            cur.executemany(
+                "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (doc_id, i, s.level, s.number, s.heading, s.path, s.role, s.role_confidence, s.role_evidence, s.page_start, s.page_end, s.text)
+                    for i, s in enumerate(doc.sections)
+                ],
+            )
+            cur.executemany(
+                "INSERT INTO passages (doc_id, seq, section_seq, page, section, role, role_confidence, role_evidence, text)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (doc_id, p.seq, p.section_index, p.page, p.section, p.role, p.role_confidence, p.role_evidence, p.text)
+                    for p in doc.passages
+                ],
             )
             cur.execute("COMMIT")
         except BaseException:
@@ -238,13 +284,48 @@ class Store:
         ):
             pages[page].tables.append(Table(page=page, bbox=(x0, top, x1, bottom), rows=json.loads(rows), caption=caption))
         doc.outline = [
-            Heading(text=text, level=level, page=page, number=number)
-            for level, number, text, page in self.conn.execute(
-                "SELECT level, number, text, page FROM headings WHERE doc_id = ? ORDER BY seq", (info.id,)
+            Heading(text=text, level=level, page=page, number=number, block=block, run_in=bool(run_in))
+            for level, number, text, page, block, run_in in self.conn.execute(
+                "SELECT level, number, text, page, block, run_in FROM headings WHERE doc_id = ? ORDER BY seq", (info.id,)
+            )
+        ]
+        doc.sections = [
+            Section(heading=heading, level=level, path=path, page_start=ps, page_end=pe, text=text, number=number,
+                    role=role, role_confidence=conf, role_evidence=evidence)
+            for level, number, heading, path, role, conf, evidence, ps, pe, text in self.conn.execute(
+                "SELECT level, number, heading, path, role, role_confidence, role_evidence, page_start, page_end, text"
+                " FROM sections WHERE doc_id = ? ORDER BY seq", (info.id,)
+            )
+        ]
+        doc.passages = [
+            Passage(text=text, page=page, section=section, seq=seq, role=role, role_confidence=conf,
+                    role_evidence=evidence, section_index=section_seq)
+            for seq, section_seq, page, section, role, conf, evidence, text in self.conn.execute(
+                "SELECT seq, section_seq, page, section, role, role_confidence, role_evidence, text"
+                " FROM passages WHERE doc_id = ? ORDER BY seq", (info.id,)
             )
         ]
         doc.pages = [pages[n] for n in sorted(pages)]
         return doc
+
+    def sections(self, doc: str | int | None = None, role: str | None = None) -> Iterator[dict]:
+        """Section rows with their document, for export; filtered by document and role."""
+        where, args = [], []
+        if doc is not None:
+            where.append("s.doc_id = ?")
+            args.append(self.resolve(doc).id)
+        if role:
+            where.append("s.role = ?")
+            args.append(role)
+        sql = (
+            "SELECT d.stem, s.path, s.heading, s.level, s.role, s.role_confidence, s.role_evidence, s.page_start, s.page_end, s.text"
+            " FROM sections s JOIN documents d ON d.id = s.doc_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY s.doc_id, s.seq"
+        )
+        keys = ("document", "path", "heading", "level", "role", "role_confidence", "role_evidence", "page_start", "page_end", "text")
+        for row in self.conn.execute(sql, args):
+            yield dict(zip(keys, row))
 
     def iter_documents(self) -> Iterator[Document]:
         for info in self.documents():

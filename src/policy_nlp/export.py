@@ -1,0 +1,50 @@
+"""Writing rows to CSV (UTF-8 with BOM, all text quoted: opens cleanly in Excel and pandas) or JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Sequence
+
+FORMATS = ("csv", "jsonl")
+
+
+def format_for(path: Path, fmt: str | None) -> str:
+    if fmt:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format '{fmt}' (choose {', '.join(FORMATS)})")
+        return fmt
+    return "jsonl" if path.suffix.lower() in (".jsonl", ".json", ".ndjson") else "csv"
+
+
+def write_rows(rows: Iterable[dict], path: str | Path, columns: Sequence[str], fmt: str | None = None) -> int:
+    """Write rows atomically (a temporary file renamed into place); returns the number of rows."""
+    path = Path(path)
+    fmt = format_for(path, fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    count = 0
+    try:
+        # utf-8-sig: Excel reads the BOM and shows non-ASCII text correctly; pandas strips it.
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
+            if fmt == "csv":
+                writer = csv.DictWriter(fh, fieldnames=list(columns), quoting=csv.QUOTE_NONNUMERIC, extrasaction="ignore")
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+                    count += 1
+            else:
+                for row in rows:
+                    fh.write(json.dumps({k: row.get(k) for k in columns}, ensure_ascii=False) + "\n")
+                    count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count
+
+
+SECTION_COLUMNS = ("document", "path", "heading", "level", "role", "role_confidence", "role_evidence", "page_start", "page_end", "text")
