@@ -166,6 +166,9 @@ class Document:
     outline: list[Heading] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
+    # float32 array (n_passages, dim), L2-normalised, filled by the embed stage
+    embeddings: object = None
+    embed_model: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 

