@@ -213,6 +213,14 @@ def needs_content(doc: Document) -> list[int]:
     return out
 
 
+def _contrast_candidates(doc: Document) -> list[int]:
+    """Passages of status sections that open with a contrast but were not flipped by cue words."""
+    return [
+        i for i, p in enumerate(doc.passages)
+        if p.role == "status" and p.role_evidence == "section" and _TURN_SIGNALS["dilemma"].search(p.text)
+    ]
+
+
 def classify_unlabelled(doc: Document, classifier: Callable[[], ContentClassifier] | None, vectors=None) -> None:
     """Content roles for passages (in reading order) and sections that headings left open.
 
@@ -223,9 +231,22 @@ def classify_unlabelled(doc: Document, classifier: Callable[[], ContentClassifie
     import numpy as np
 
     todo = needs_content(doc)
-    if classifier is None or not todo:
+    contrasts = _contrast_candidates(doc)
+    if classifier is None or not (todo or contrasts):
         return
     model = classifier()
+    if contrasts:
+        # "However, occupancy tells a different story": the opening contrast plus
+        # the classifier's reading of the passage decide together.
+        texts = [doc.passages[i].text for i in contrasts]
+        probs = model.probabilities(texts, model.embed(texts) if vectors is None else vectors[contrasts])
+        for i, p in zip(contrasts, probs):
+            if p[CONTENT_ROLES.index("dilemma")] > p[CONTENT_ROLES.index("status")]:
+                passage = doc.passages[i]
+                passage.role, passage.role_confidence = "dilemma", round(float(p[CONTENT_ROLES.index("dilemma")]), 3)
+                passage.role_evidence = "content: opening contrast + classifier, overrides section (status)"
+    if not todo:
+        return
     texts = [doc.passages[i].text for i in todo]
     vecs = model.embed(texts) if vectors is None else vectors[todo]
     probs = model.probabilities(texts, vecs)
