@@ -79,7 +79,7 @@ def test_missing_path_and_empty_folder(tmp_path, small_pdfs, db):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert any(str(missing) in line and "no such file" in line for line in result.stderr.splitlines())
-    assert any(str(empty_folder) in line and "no PDF files" in line for line in result.stderr.splitlines())
+    assert any(str(empty_folder) in line and "no PDF" in line for line in result.stderr.splitlines())
     with open_store(db) as store:
         assert len(store.documents()) == 1
 

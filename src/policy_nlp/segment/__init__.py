@@ -19,7 +19,8 @@ def segment_document(doc, settings: dict | None = None) -> None:
 
     settings = settings or {}
     lexicon = load_lexicon(str(models_dir() / settings.get("lexicon", "role_lexicon.toml")))
-    doc.outline = detect_headings(doc)
+    if doc.metadata.get("format") not in ("text", "markdown"):
+        doc.outline = detect_headings(doc)  # text files bring their headings from Markdown
     doc.sections = build_sections(doc)
     assign_section_roles(doc.sections, lexicon)
     doc.passages = build_passages(doc, int(settings.get("passage_max_sentences", 3)), int(settings.get("passage_max_chars", 700)))

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS documents (
     pipeline TEXT NOT NULL DEFAULT '',
     embed_model TEXT NOT NULL DEFAULT '',
     embed_dim INTEGER NOT NULL DEFAULT 0,
+    year INTEGER,
     ingested_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
@@ -109,6 +110,15 @@ CREATE TABLE IF NOT EXISTS passages (
     embedding BLOB  -- float16, L2-normalised, NULL when the embed stage did not run
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, seq);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS passages_fts_insert AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS passages_fts_delete AFTER DELETE ON passages BEGIN
+    INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
 CREATE INDEX IF NOT EXISTS passages_role ON passages(role);
 CREATE TABLE IF NOT EXISTS headings (
     doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -179,12 +189,12 @@ class Store:
             vectors = _vector_blobs(doc)
             cur.execute(
                 "INSERT INTO documents (path, name, stem, sha256, title, n_pages, n_blocks, n_lines, n_chars, metadata, pipeline,"
-                " embed_model, embed_dim, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " embed_model, embed_dim, year, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc.path, doc.name, doc.stem, doc.sha256, doc.title, doc.n_pages, len(blocks),
                     sum(len(b.lines) for b in blocks), sum(len(b.text) for b in blocks),
                     json.dumps(doc.metadata, ensure_ascii=False), pipeline,
-                    doc.embed_model if vectors else "", doc.embeddings.shape[1] if vectors else 0,
+                    doc.embed_model if vectors else "", doc.embeddings.shape[1] if vectors else 0, document_year(doc),
                     datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 ),
             )
@@ -227,6 +237,7 @@ class Store:
                     for i, p in enumerate(doc.passages)
                 ],
             )
+            _bump_generation(cur)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
@@ -234,8 +245,41 @@ class Store:
         return doc_id, ("replaced" if old else "added")
 
     def delete(self, doc_id: int) -> None:
-        with self.conn:
-            self.conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            _bump_generation(cur)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def generation(self) -> int:
+        """Changes whenever a document is added, replaced or removed (for caches)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def set_embeddings(self, doc_id: int, vectors, model: str) -> None:
+        """Replace one document's passage vectors (reindex), in one transaction."""
+        import numpy as np
+
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            ids = [r[0] for r in cur.execute("SELECT id FROM passages WHERE doc_id = ? ORDER BY seq", (doc_id,))]
+            blobs = [row.tobytes() for row in np.asarray(vectors, dtype=np.float16)]
+            cur.executemany("UPDATE passages SET embedding = ? WHERE id = ?", list(zip(blobs, ids)))
+            cur.execute("UPDATE documents SET embed_model = ?, embed_dim = ? WHERE id = ?", (model, int(np.asarray(vectors).shape[1]) if len(ids) else 0, doc_id))
+            _bump_generation(cur)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    def embed_models(self) -> dict[str, int]:
+        """Embedding model name -> number of documents embedded with it."""
+        return dict(self.conn.execute("SELECT embed_model, count(*) FROM documents WHERE embed_model != '' GROUP BY embed_model").fetchall())
 
     # -- reading ---------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
@@ -348,6 +392,27 @@ _INFO_COLUMNS = "id, path, name, stem, sha256, title, n_pages, n_blocks, n_chars
 _INSERT_LINE = "INSERT INTO lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
+def document_year(doc: Document) -> int | None:
+    """The document's year: from its running heads ("Vol. 12, 2024"), else the latest
+    past year on its first page, else the PDF creation date (often the conversion date)."""
+    import re
+
+    this_year = datetime.now(timezone.utc).year
+
+    def years(texts) -> list[int]:
+        found = [int(y) for t in texts for y in re.findall(r"\b(?:19|20)\d\d\b", t)]
+        return [y for y in found if y <= this_year]
+
+    heads = years(line.text for page in doc.pages for line in page.removed)
+    if heads:
+        return max(heads)
+    first = years(b.text for b in doc.pages[0].blocks[:15]) if doc.pages else []
+    if first:
+        return max(first)
+    created = re.search(r"(?:19|20)\d\d", doc.metadata.get("CreationDate", ""))
+    return int(created.group(0)) if created else None
+
+
 def _vector_blobs(doc: Document) -> list[bytes]:
     """float16 bytes per passage (half the size of float32; cosine scores change < 1e-3)."""
     if doc.embeddings is None or len(doc.passages) == 0:
@@ -355,6 +420,12 @@ def _vector_blobs(doc: Document) -> list[bytes]:
     import numpy as np
 
     return [row.tobytes() for row in np.asarray(doc.embeddings, dtype=np.float16)]
+
+
+def _bump_generation(cur) -> None:
+    cur.execute(
+        "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
 
 
 def _line_row(doc_id: int, block_id: int | None, seq: int, line: Line) -> tuple:
@@ -389,6 +460,17 @@ def open_store(path: str | Path | None = None, create: bool = True) -> Store:
     return Store(path, conn)
 
 
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (executescript would commit our transaction)."""
+    out, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    return [s for s in out if s]
+
+
 def _retry_while_locked(action, seconds: float = 60.0):
     # Switching to WAL needs a moment alone with the file, and SQLite answers
     # "locked" at once instead of waiting when another process is creating it.
@@ -419,9 +501,8 @@ def _check_or_create_schema(conn: sqlite3.Connection, path: Path) -> None:
     try:
         # Another process may have created it while we waited for the lock.
         if conn.execute("PRAGMA application_id").fetchone()[0] != _APP_ID:
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in _statements(_SCHEMA):
+                conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {_APP_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

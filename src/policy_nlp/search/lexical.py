@@ -1,0 +1,29 @@
+"""bm25 over passages with SQLite FTS5 (index updated inside each ingest transaction)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """Free text -> an FTS5 query: every word, OR-ed, quoted so no word is read as syntax."""
+    tokens = [t for t in _TOKEN.findall(text.lower()) if t]
+    return " OR ".join(f'"{t}"' for t in dict.fromkeys(tokens))
+
+
+def bm25_search(conn: sqlite3.Connection, query: str, k: int, where: str = "", args: tuple = ()) -> list[tuple[int, float]]:
+    """(passage id, score) best first; higher score = better (FTS5's bm25 is negated)."""
+    match = fts_query(query)
+    if not match:
+        return []
+    sql = (
+        "SELECT f.rowid, -bm25(passages_fts) AS score FROM passages_fts f"
+        + (" JOIN passages p ON p.id = f.rowid JOIN documents d ON d.id = p.doc_id" if where else "")
+        + " WHERE passages_fts MATCH ?"
+        + (f" AND {where}" if where else "")
+        + " ORDER BY bm25(passages_fts) LIMIT ?"
+    )
+    return [(int(r[0]), float(r[1])) for r in conn.execute(sql, (match, *args, k))]
