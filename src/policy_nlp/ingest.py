@@ -41,6 +41,11 @@ class IngestResult:
         return f"{self.status:7s} {self.path}: document {self.doc_id}, {self.pages} pages, {self.blocks} blocks, {self.seconds:.2f}s"
 
 
+def _is_project_file(path: Path) -> bool:
+    """README, LICENSE and the like describe a folder; they are not documents of it."""
+    return path.stem.upper() in {"README", "LICENSE", "CHANGELOG", "CONTRIBUTING", "NOTICE"} or path.name.startswith(".")
+
+
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult]]:
     """Expand files, folders (recursive) and globs; paths that yield nothing become failures."""
     files: list[Path] = []
@@ -57,7 +62,10 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult
         text = str(raw)
         path = Path(text)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not _is_project_file(p)
+            )
             if not found:
                 problems.append(IngestResult(text, "failed", message=f"{text}: folder has no PDF, .txt or .md files"))
             for p in found:
