@@ -25,7 +25,8 @@ demo: install
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(CLI) ingest corpora/ --db $(DEMO_DB) --workers 2
 	$(CLI) docs --db $(DEMO_DB)
-	$(CLI) show smart_manufacturing_lanshan --db $(DEMO_DB)
+	$(CLI) show smart_manufacturing_lanshan --db $(DEMO_DB) --sections
+	$(CLI) search "shortage of skilled workers and talent" --db $(DEMO_DB) --top 5
 
 test: install
 	$(PY) -m pytest
