@@ -38,6 +38,23 @@ def embed_passages(doc: Document, pipeline: Pipeline) -> None:
     doc.embed_model = embedder.name
 
 
+def mine_indicators(doc: Document, pipeline: Pipeline) -> None:
+    """Indicators of every passage outside the reference list, with page, section and role."""
+    from .indicators import extract_from_texts
+
+    passages = [p for p in doc.passages if doc.sections[p.section_index].role != "references"]
+    found = extract_from_texts([p.text for p in passages], model=pipeline.stage("indicators").get("spacy_model"))
+    doc.indicators = []
+    for passage, indicators in zip(passages, found):
+        section = doc.sections[passage.section_index]
+        for indicator in indicators:
+            indicator.document = doc.stem
+            indicator.page = passage.page
+            indicator.section = passage.section
+            indicator.section_role = section.role
+            doc.indicators.append(indicator)
+
+
 def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: dict[str, float] | None = None) -> Document:
     """Extract a file and run the pipeline's stages on it. Raises InputError on bad input."""
     pipeline = pipeline or load_pipeline()
@@ -61,4 +78,8 @@ def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: di
         start = time.perf_counter()
         label_by_content(doc, lambda: role_classifier(pipeline), doc.embeddings)
         timings["roles"] = timings.get("roles", 0.0) + time.perf_counter() - start
+        if "indicators" in pipeline.stages:
+            start = time.perf_counter()
+            mine_indicators(doc, pipeline)
+            timings["indicators"] = timings.get("indicators", 0.0) + time.perf_counter() - start
     return doc

@@ -279,6 +279,114 @@ def reindex(
     typer.echo(f"re-embedded {len(infos)} document(s) with {embedder.name}")
 
 
+@app.command(
+    help="Compare documents: similarity matrix, passages that say the same thing, passages unique to each, "
+    "indicators side by side.\n\n"
+    "Examples:\n\n"
+    "  policy-nlp compare smart_manufacturing_lanshan smart_manufacturing_qinghe\n\n"
+    "  policy-nlp compare 1 2 3 --role recommendation --html report.html\n\n"
+    "  policy-nlp compare a.pdf b.pdf --json > comparison.json\n\n"
+    "  policy-nlp compare a b --csv out/   # similarity.csv, pairs.csv, unique.csv, indicators.csv",
+)
+def compare(
+    docs: Annotated[List[str], typer.Argument(help="Two or more documents (id, name or stem).", show_default=False)],
+    db: DbOption = None,
+    role: RoleFilterOption = None,
+    threshold: Annotated[Optional[float], typer.Option("--threshold", help="Override the calibrated pair threshold (cosine).")] = None,
+    html: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
+    csv_dir: Annotated[Optional[Path], typer.Option("--csv", help="Write CSV tables into this folder.")] = None,
+    pipeline: Annotated[Optional[Path], typer.Option("--pipeline", help="Pipeline TOML naming the embedding model.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    from ..compare import compare as run_compare
+    from ..config import PipelineError
+    from ..errors import PolicyNLPError
+
+    _open(db).close()
+    try:
+        result = run_compare(docs, role=role, db=db, threshold=threshold, pipeline=pipeline)
+    except (PolicyNLPError, PipelineError) as exc:
+        _fail(str(exc))
+    if html:
+        from ..compare.report import write_html
+
+        write_html(result, html)
+    if csv_dir:
+        from ..compare.tables import write_csv_tables
+
+        write_csv_tables(result, csv_dir)
+    if as_json:
+        typer.echo(result.to_json())
+        return
+    _print_comparison(result)
+    if html:
+        typer.echo(f"HTML report: {html}")
+    if csv_dir:
+        typer.echo(f"CSV tables: {csv_dir}/")
+
+
+def _print_comparison(result) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    matrix = Table("", *result.documents, title="Document similarity (passage coverage)")
+    for stem, row in zip(result.documents, result.similarity):
+        matrix.add_row(stem, *(f"{v:.2f}" for v in row))
+    console.print(matrix)
+    console.print(f"Same point = cosine ≥ {result.threshold:.2f} ({escape(result.threshold_source)})")
+    pairs = Table("role", "sim", "A", "B", title=f"Aligned passages ({len(result.pairs)})", show_lines=True)
+    for p in result.pairs:
+        pairs.add_row(p["role"], f"{p['similarity']:.2f}",
+                      escape(f"{p['a']['text'][:220]}\n[{p['a']['document']} p.{p['a']['page']} {p['a']['section']}]"),
+                      escape(f"{p['b']['text'][:220]}\n[{p['b']['document']} p.{p['b']['page']} {p['b']['section']}]"))
+    console.print(pairs)
+    for stem in result.documents:
+        rows = result.unique.get(stem, [])
+        table = Table("role", "best", "passage", title=f"Only in {stem} ({len(rows)})", show_lines=True)
+        for r in rows:
+            table.add_row(r["role"], f"{r['best_match']:.2f}", escape(f"{r['text'][:220]}\n[p.{r['page']} {r['section']}]"))
+        console.print(table)
+    indicators = Table("subject", *result.documents, title=f"Indicators side by side ({len(result.indicators)})")
+    for row in result.indicators:
+        cells = []
+        for stem in result.documents:
+            v = row["values"].get(stem)
+            cells.append(escape(f"{v['value']:,.4g} {v['unit']}".strip() + (f" ({v['period']})" if v and v["period"] else "")) if v else "")
+        indicators.add_row(escape(row["subject"]), *cells)
+    console.print(indicators)
+
+
+@app.command(
+    help="Stored documents most similar to a document, or to a piece of text.\n\n"
+    "Examples:\n\n  policy-nlp similar smart_manufacturing_lanshan\n\n  policy-nlp similar --text \"rural solar subsidies\" --top 3",
+)
+def similar(
+    doc: Annotated[Optional[str], typer.Argument(help="Document id, name or stem.", show_default=False)] = None,
+    text: Annotated[Optional[str], typer.Option("--text", help="Find documents similar to this text instead.")] = None,
+    top: Annotated[int, typer.Option("--top", "-k", min=1)] = 5,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    from ..compare import similar as run_similar
+    from ..errors import PolicyNLPError
+
+    _open(db).close()
+    try:
+        rows = run_similar(doc, text=text, top=top, db=db)
+    except PolicyNLPError as exc:
+        _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    table = Table("document", "similarity", "title")
+    for row in rows:
+        table.add_row(row["document"], f"{row['similarity']:.3f}", row["title"])
+    _console().print(table)
+
+
 export_app = typer.Typer(help="Export sections (and, later, indicators) to CSV or JSON Lines.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 

