@@ -23,12 +23,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def one_run(folder: str, workers: int) -> dict:
+def one_run(folder: str, workers: int, pipeline: str | None) -> dict:
     from policy_nlp.ingest import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        results = ingest([folder], Path(tmp) / "bench.db", workers=workers)
+        results = ingest([folder], Path(tmp) / "bench.db", workers=workers, pipeline=pipeline)
         wall = time.perf_counter() - start
     failed = [r.message for r in results if r.failed]
     stages: dict[str, float] = {}
@@ -51,12 +51,14 @@ def main() -> int:
     parser.add_argument("folder", nargs="?", default=str(REPO / "corpora"), help="folder of PDFs (default: corpora/)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pipeline", default=None, help="pipeline TOML (default: pipelines/default.toml; "
+                        "pipelines/extract_only.toml measures extraction alone)")
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "ingest.json"))
     parser.add_argument("--one-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.one_run:
-        print(json.dumps(one_run(args.folder, args.workers[0])))
+        print(json.dumps(one_run(args.folder, args.workers[0], args.pipeline)))
         return 0
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -68,7 +70,8 @@ def main() -> int:
         runs = []
         for _ in range(args.runs):
             out = subprocess.run(
-                [sys.executable, __file__, str(folder), "--workers", str(workers), "--one-run"],
+                [sys.executable, __file__, str(folder), "--workers", str(workers), "--one-run"]
+                + (["--pipeline", args.pipeline] if args.pipeline else []),
                 capture_output=True, text=True, check=True,
             )
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -91,7 +94,8 @@ def main() -> int:
             "runs": args.runs,
         })
 
-    print(f"folder: {folder}  ({rows[0]['files']} files, {rows[0]['pages']} pages, median of {args.runs} runs)")
+    print(f"folder: {folder}  ({rows[0]['files']} files, {rows[0]['pages']} pages, median of {args.runs} runs, "
+          f"pipeline {args.pipeline or 'pipelines/default.toml'})")
     header = f"{'workers':>7} {'wall s':>8} {'pages/s':>8} {'peak RSS main MB':>17} {'peak RSS worker MB':>19}  stage seconds (summed over files)"
     print(header)
     for row in rows:
@@ -101,7 +105,7 @@ def main() -> int:
             print(f"        failed: {message}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"folder": str(folder), "results": rows}, indent=2))
+    out.write_text(json.dumps({"folder": str(folder), "pipeline": args.pipeline or "pipelines/default.toml", "results": rows}, indent=2))
     print(f"written: {out}")
     return 0
 

@@ -157,6 +157,13 @@ def ingest(
     return results
 
 
+def _init_worker(threads: int) -> None:
+    """Share the cores between workers: torch would otherwise start one thread per core in each."""
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    os.environ["POLICY_NLP_TORCH_THREADS"] = str(threads)
+
+
 def _run_parallel(todo, pipeline: Pipeline, workers: int, finish) -> None:
     """Process in parallel but store in input order, so document ids don't depend on timing."""
     order = {path: i for i, (path, _) in enumerate(todo)}
@@ -164,7 +171,9 @@ def _run_parallel(todo, pipeline: Pipeline, workers: int, finish) -> None:
     queue = sorted(todo, key=lambda item: item[0].stat().st_size, reverse=True)
     ready: dict[int, tuple] = {}
     next_index = 0
-    with ProcessPoolExecutor(max_workers=min(workers, len(queue), os.cpu_count() or 1)) as pool:
+    n = min(workers, len(queue), os.cpu_count() or 1)
+    threads = max(1, (os.cpu_count() or 1) // n)
+    with ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=(threads,)) as pool:
         running: dict[Future, tuple[Path, float]] = {}
         for path, key in queue:
             running[pool.submit(_work, key, pipeline)] = (path, time.perf_counter())

@@ -207,6 +207,38 @@ def show(
 
 
 @app.command(
+    help="List the numeric indicators of one document.\n\n"
+    "Examples:\n\n  policy-nlp indicators industrial_intelligence_shandong\n\n"
+    "  policy-nlp indicators 2 --role status --json",
+)
+def indicators(
+    doc: Annotated[str, typer.Argument(help="Document id, name or stem.", show_default=False)],
+    db: DbOption = None,
+    role: RoleFilterOption = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only this kind (count, percent, money, rank, ...).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    from ..errors import NotFoundError
+
+    with _open(db) as store:
+        try:
+            rows = list(store.indicators(doc, role, kind))
+        except NotFoundError as exc:
+            _fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table("page", "role", "indicator", "value", "unit", "kind", "qualifier", "period", "place", "text", title=f"{len(rows)} indicators")
+    for r in rows:
+        table.add_row(str(r["page"]), r["section_role"], escape(r["indicator"]), f"{r['value']:,.6g}", r["unit"], r["kind"],
+                      r["qualifier"], escape(r["period"]), escape(r["place"]), escape(r["raw_text"]))
+    _console().print(table)
+
+
+@app.command(
     help="Search passages across every stored document.\n\n"
     "Modes: hybrid (default: bm25 and embeddings fused by reciprocal rank), dense, bm25.\n\n"
     "Examples:\n\n"
@@ -394,6 +426,28 @@ OutputOption = Annotated[Path, typer.Option("--output", "-o", help="File to writ
 FormatOption = Annotated[Optional[str], typer.Option("--format", help="csv or jsonl [default: from the file suffix].")]
 DocFilter = Annotated[Optional[str], typer.Option("--doc", help="Only this document (id, name or stem).")]
 RoleFilter = Annotated[Optional[str], typer.Option("--role", help="Only this role (status, dilemma, recommendation, ...).")]
+
+
+@export_app.command(
+    "indicators",
+    help="Export every indicator: document, page, section, section_role, indicator, value, unit, kind, qualifier, "
+    "period, place, raw_text, sentence, ...\n\n"
+    "Examples:\n\n  policy-nlp export indicators -o indicators.csv\n\n"
+    "  policy-nlp export indicators -o money.jsonl --kind money --role status --doc industrial_intelligence_shandong",
+)
+def export_indicators(
+    output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocFilter = None, role: RoleFilter = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only this kind (count, percent, money, rank, ...).")] = None,
+) -> None:
+    from ..errors import NotFoundError
+    from ..export import INDICATOR_COLUMNS, write_rows
+
+    with _open(db) as store:
+        try:
+            count = write_rows(store.indicators(doc, role, kind), output, INDICATOR_COLUMNS, fmt)
+        except (NotFoundError, ValueError) as exc:
+            _fail(str(exc))
+    typer.echo(f"wrote {count} indicators to {output}")
 
 
 @export_app.command(

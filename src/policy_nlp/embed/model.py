@@ -61,6 +61,11 @@ def load_embedder(name: str = DEFAULT_MODEL) -> Embedder:
 
         hf_logging.disable_progress_bar()  # weight-loading bars would break the ingest progress display
 
+        threads = os.environ.get("POLICY_NLP_TORCH_THREADS")
+        if threads:
+            import torch
+
+            torch.set_num_threads(int(threads))
         model = SentenceTransformer(path, device="cpu")
     except Exception as exc:
         raise PolicyNLPError(
