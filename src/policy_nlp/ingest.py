@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import multiprocessing
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -173,7 +174,10 @@ def _run_parallel(todo, pipeline: Pipeline, workers: int, finish) -> None:
     next_index = 0
     n = min(workers, len(queue), os.cpu_count() or 1)
     threads = max(1, (os.cpu_count() or 1) // n)
-    with ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=(threads,)) as pool:
+    # "spawn", not fork: forking a process that already runs torch or OpenMP threads
+    # (the Python API after a search, a test session) can deadlock the children.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool:
         running: dict[Future, tuple[Path, float]] = {}
         for path, key in queue:
             running[pool.submit(_work, key, pipeline)] = (path, time.perf_counter())

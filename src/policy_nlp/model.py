@@ -169,6 +169,8 @@ class Document:
     # float32 array (n_passages, dim), L2-normalised, filled by the embed stage
     embeddings: object = None
     embed_model: str = ""
+    # float32 array (n_indicators, dim): "subject: sentence" embedded, for aligning indicators
+    indicator_embeddings: object = None
     metadata: dict[str, str] = field(default_factory=dict)
     id: int | None = None
 

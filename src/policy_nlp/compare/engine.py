@@ -104,21 +104,31 @@ def compare(
     )
     for r in roles:
         rows = [[i for i in chosen[k] if loaded[k].passages[i].role == r] for k in range(len(loaded))]
+        aligned: list[set[int]] = [set() for _ in loaded]
         for a in range(len(loaded)):
             for b in range(a + 1, len(loaded)):
                 for i, j, score in align(vectors[a][rows[a]], vectors[b][rows[b]], threshold):
+                    aligned[a].add(rows[a][i])
+                    aligned[b].add(rows[b][j])
                     result.pairs.append({
                         "role": r, "similarity": round(score, 4),
                         "a": _passage_ref(loaded[a], rows[a][i]), "b": _passage_ref(loaded[b], rows[b][j]),
                     })
+        # Unique: passages that align with nothing in any other document.
         for k, doc in enumerate(loaded):
             others = [vectors[m][rows[m]] for m in range(len(loaded)) if m != k]
-            for i, best in unique(vectors[k][rows[k]], others, threshold):
-                result.unique.setdefault(doc.stem, []).append(_passage_ref(doc, rows[k][i]) | {"best_match": round(best, 4)})
+            best = dict(unique(vectors[k][rows[k]], others, threshold=2.0))  # best match of every passage
+            for local, index in enumerate(rows[k]):
+                if index not in aligned[k]:
+                    result.unique.setdefault(doc.stem, []).append(_passage_ref(doc, index) | {"best_match": round(best.get(local, 0.0), 4)})
     for stem in stems:
         result.unique.setdefault(stem, [])
-    by_doc = {d.stem: [i for i in d.indicators if not role or i.section_role == role] for d in loaded}
-    result.indicators = [asdict(row) for row in align_indicators(by_doc)]
+    keep = {d.stem: [k for k, i in enumerate(d.indicators) if not role or i.section_role == role] for d in loaded}
+    by_doc = {d.stem: [d.indicators[k] for k in keep[d.stem]] for d in loaded}
+    vectors_by_doc = {
+        d.stem: np.asarray(d.indicator_embeddings)[keep[d.stem]] for d in loaded if d.indicator_embeddings is not None
+    }
+    result.indicators = [asdict(row) for row in align_indicators(by_doc, vectors_by_doc)]
     return result
 
 

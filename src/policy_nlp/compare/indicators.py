@@ -56,46 +56,81 @@ class IndicatorRow:
     similarity: float
 
 
-def align_indicators(by_doc: dict[str, list], min_similarity: float = 0.5) -> list[IndicatorRow]:
-    """Rows of indicators sharing a subject and a dimension, one value per document.
+def _scores(a: list, b: list, va, vb) -> list[tuple[float, int, int]]:
+    """Candidate (score, i, j) pairs of the same dimension.
 
-    Anchored on the first document: each of its indicators is matched with the
-    most similar subject of the same dimension in each other document.
+    With embeddings of "subject: sentence" (computed at ingest) the score is their
+    cosine: it sees that "items of industrial equipment connected" and "machines
+    and devices linked" count the same thing. Without, shared subject words.
+    """
+    out = []
+    for i, x in enumerate(a):
+        dim = comparable(x)[0]
+        for j, y in enumerate(b):
+            if comparable(y)[0] != dim:
+                continue
+            if va is not None and vb is not None:
+                score = float(va[i] @ vb[j])
+            else:
+                score = subject_similarity(x.indicator, y.indicator)
+            out.append((score, i, j))
+    return sorted(out, reverse=True)
+
+
+def align_indicators(by_doc: dict[str, list], vectors: dict[str, object] | None = None,
+                     threshold: float = 0.5, word_threshold: float = 0.5) -> list[IndicatorRow]:
+    """Rows of indicators about the same subject, at most one per document.
+
+    Each pair of documents is matched one-to-one, best score first; matches are
+    then chained into rows across documents (A~B and B~C give one row A, B, C).
     """
     stems = list(by_doc)
-    if len(stems) < 2:
-        return []
-    rows: list[IndicatorRow] = []
-    used: dict[str, set[int]] = {s: set() for s in stems}
-    for anchor_stem in stems:
-        for i, anchor in enumerate(by_doc[anchor_stem]):
-            if i in used[anchor_stem] or not anchor.indicator:
-                continue
-            dimension, _, _ = comparable(anchor)
-            matches = {anchor_stem: (i, anchor, 1.0)}
-            for other in stems:
-                if other == anchor_stem:
+    vectors = vectors or {}
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+    best: dict[tuple[str, int], float] = {}
+
+    def find(node):
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for x in range(len(stems)):
+        for y in range(x + 1, len(stems)):
+            sa, sb = stems[x], stems[y]
+            va, vb = vectors.get(sa), vectors.get(sb)
+            limit = threshold if va is not None and vb is not None else word_threshold
+            used_a, used_b = set(), set()
+            for score, i, j in _scores(by_doc[sa], by_doc[sb], va, vb):
+                if score < limit:
+                    break
+                if i in used_a or j in used_b:
                     continue
-                best = None
-                for j, candidate in enumerate(by_doc[other]):
-                    if j in used[other] or comparable(candidate)[0] != dimension:
-                        continue
-                    score = subject_similarity(anchor.indicator, candidate.indicator)
-                    if score >= min_similarity and (best is None or score > best[2]):
-                        best = (j, candidate, score)
-                if best:
-                    matches[other] = best
-            if len(matches) < 2:
-                continue
-            for stem, (index, _, _) in matches.items():
-                used[stem].add(index)
-            values = {}
-            for stem, (_, ind, _) in matches.items():
-                _, value, unit = comparable(ind)
-                values[stem] = {
-                    "value": value, "unit": unit, "raw_text": ind.raw_text, "indicator": ind.indicator,
-                    "period": ind.period, "place": ind.place, "page": ind.page, "section": ind.section,
-                }
-            score = min(m[2] for m in matches.values())
-            rows.append(IndicatorRow(subject=anchor.indicator, dimension=dimension, values=values, similarity=round(score, 3)))
-    return rows
+                used_a.add(i)
+                used_b.add(j)
+                parent[find((sa, i))] = find((sb, j))
+                for node in ((sa, i), (sb, j)):
+                    best[node] = max(best.get(node, 0.0), score)
+    groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for node in list(parent):
+        groups.setdefault(find(node), []).append(node)
+    rows: list[IndicatorRow] = []
+    order: list[tuple[int, int]] = []
+    for members in groups.values():
+        docs = [stem for stem, _ in members]
+        if len(set(docs)) < 2 or len(set(docs)) != len(docs):
+            continue  # a chain that reaches two indicators of one document is ambiguous
+        members.sort(key=lambda node: stems.index(node[0]))
+        values = {}
+        for stem, index in members:
+            ind = by_doc[stem][index]
+            _, value, unit = comparable(ind)
+            values[stem] = {
+                "value": value, "unit": unit, "raw_text": ind.raw_text, "indicator": ind.indicator,
+                "period": ind.period, "place": ind.place, "page": ind.page, "section": ind.section,
+            }
+        first = by_doc[members[0][0]][members[0][1]]
+        order.append((stems.index(members[0][0]), members[0][1]))
+        rows.append(IndicatorRow(subject=first.indicator or first.raw_text, dimension=comparable(first)[0], values=values,
+                                 similarity=round(min(best[node] for node in members), 3)))
+    # In reading order of the first document that has the indicator.
+    return [row for _, row in sorted(zip(order, rows), key=lambda pair: pair[0])]

@@ -47,7 +47,7 @@ def align(a: np.ndarray, b: np.ndarray, threshold: float) -> list[tuple[int, int
 
 
 def unique(a: np.ndarray, others: list[np.ndarray], threshold: float) -> list[tuple[int, float]]:
-    """Passages of A whose best match in every other document stays below `threshold`."""
+    """(index, best cosine elsewhere) of A's passages whose best match in every other document stays below `threshold`."""
     if len(a) == 0:
         return []
     best = np.full(len(a), -1.0)

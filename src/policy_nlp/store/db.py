@@ -140,6 +140,7 @@ CREATE TABLE IF NOT EXISTS indicators (
     sentence TEXT NOT NULL,
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
+    embedding BLOB,  -- float16 "subject: sentence" vector, for aligning indicators across documents
     PRIMARY KEY (doc_id, seq)
 );
 CREATE INDEX IF NOT EXISTS indicators_kind ON indicators(kind);
@@ -260,9 +261,15 @@ class Store:
                     for i, p in enumerate(doc.passages)
                 ],
             )
+            import numpy as np
+
+            ind_vectors = (
+                [row.tobytes() for row in np.asarray(doc.indicator_embeddings, dtype=np.float16)]
+                if doc.indicator_embeddings is not None else [None] * len(doc.indicators)
+            )
             cur.executemany(
-                f"INSERT INTO indicators ({', '.join(_INDICATOR_COLUMNS)}) VALUES ({', '.join('?' * len(_INDICATOR_COLUMNS))})",
-                [(doc_id, i, *(getattr(ind, c) for c in _INDICATOR_COLUMNS[2:])) for i, ind in enumerate(doc.indicators)],
+                f"INSERT INTO indicators ({', '.join(_INDICATOR_COLUMNS)}, embedding) VALUES ({', '.join('?' * (len(_INDICATOR_COLUMNS) + 1))})",
+                [(doc_id, i, *(getattr(ind, c) for c in _INDICATOR_COLUMNS[2:]), ind_vectors[i]) for i, ind in enumerate(doc.indicators)],
             )
             _bump_generation(cur)
             cur.execute("COMMIT")
@@ -383,12 +390,14 @@ class Store:
                     role_evidence=evidence, section_index=section_seq)
             for seq, section_seq, page, section, role, conf, evidence, text, _ in rows
         ]
-        doc.indicators = [
-            Indicator(**dict(zip(_INDICATOR_COLUMNS[2:], row)), document=info.stem)
-            for row in self.conn.execute(
-                f"SELECT {', '.join(_INDICATOR_COLUMNS[2:])} FROM indicators WHERE doc_id = ? ORDER BY seq", (info.id,)
-            )
-        ]
+        ind_rows = self.conn.execute(
+            f"SELECT {', '.join(_INDICATOR_COLUMNS[2:])}, embedding FROM indicators WHERE doc_id = ? ORDER BY seq", (info.id,)
+        ).fetchall()
+        doc.indicators = [Indicator(**dict(zip(_INDICATOR_COLUMNS[2:], row[:-1])), document=info.stem) for row in ind_rows]
+        if ind_rows and all(row[-1] is not None for row in ind_rows):
+            import numpy as np
+
+            doc.indicator_embeddings = np.stack([np.frombuffer(r[-1], dtype=np.float16) for r in ind_rows]).astype(np.float32)
         if rows and all(r[-1] is not None for r in rows):
             import numpy as np
 
