@@ -31,8 +31,15 @@ demo: install
 test: install
 	$(PY) -m pytest
 
+SHARED ?= ../shared
+
 bench: install
-	$(PY) benchmarks/ingest.py
+	$(PIP) install --quiet -e ".[bench]"
+	$(PY) benchmarks/ingest.py $(SHARED)/corpus --pipeline pipelines/extract_only.toml
+	$(PY) benchmarks/sections.py --shared $(SHARED)
+	$(PY) benchmarks/indicators.py $(SHARED)
+	$(PY) benchmarks/search.py --shared $(SHARED)
+	$(PY) benchmarks/compare.py --shared $(SHARED)
 
 # Re-render the sample PDFs and their ground truth from corpora/sources/.
 corpus: install

