@@ -1,0 +1,58 @@
+"""Indicators through the whole pipeline: stored with provenance, exported to CSV/JSONL, listed by the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CORPUS, run_cli, truth
+
+STEM = "smart_manufacturing_lanshan"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ind") / "i.db"
+    result = run_cli("ingest", str(CORPUS / f"{STEM}.pdf"), str(CORPUS / "elderly_care_services_report.pdf"), "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def test_export_csv_opens_in_pandas_with_provenance(db, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "indicators.csv"
+    result = run_cli("export", "indicators", "-o", str(out), "--doc", STEM, "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_csv(out)
+    required = ["document", "page", "section", "section_role", "indicator", "value", "unit", "kind", "qualifier",
+                "period", "place", "raw_text", "sentence"]
+    assert set(required) <= set(frame.columns)
+    assert set(frame["document"]) == {STEM}
+    gold = truth(STEM)["indicators"]
+    # Hand-annotated values are found with their role (tolerance for float formatting).
+    found = {(round(float(v), 4), r) for v, r in zip(frame["value"], frame["section_role"])}
+    hits = [g for g in gold if (round(float(g["value"]), 4), g["role"]) in found]
+    assert len(hits) / len(gold) >= 0.9
+    assert frame["page"].between(1, truth(STEM)["pages"]).all()
+    assert not frame["section_role"].eq("references").any()
+    five_g = frame[frame["raw_text"].str.contains("162,000", regex=False)]
+    assert list(five_g["value"]) == [162000.0] and "base stations" in five_g["indicator"].iloc[0]
+
+
+def test_filters_and_jsonl(db, tmp_path):
+    out = tmp_path / "pct.jsonl"
+    assert run_cli("export", "indicators", "-o", str(out), "--kind", "percent", "--role", "dilemma", "--db", str(db)).returncode == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows and {r["kind"] for r in rows} == {"percent"} and {r["section_role"] for r in rows} == {"dilemma"}
+    assert {r["document"] for r in rows} == {STEM, "elderly_care_services_report"}
+
+
+def test_indicators_command(db):
+    table = run_cli("indicators", STEM, "--db", str(db))
+    assert table.returncode == 0 and "5G base stations" in table.stdout
+    rows = json.loads(run_cli("indicators", STEM, "--json", "--role", "recommendation", "--db", str(db)).stdout)
+    assert rows and all(r["section_role"] == "recommendation" for r in rows)
+    missing = run_cli("indicators", "nope", "--db", str(db))
+    assert missing.returncode == 1 and "no document 'nope'" in missing.stderr
