@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from ..config import models_dir
+
+    words: set[str] = set()
+    for line in (models_dir() / "stopwords_en.txt").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            words.update(line.split())
+    return frozenset(words)
+
+
 def fts_query(text: str) -> str:
-    """Free text -> an FTS5 query: every word, OR-ed, quoted so no word is read as syntax."""
+    """Free text -> an FTS5 query: content words OR-ed, each quoted so no word is read as syntax.
+
+    Function words are dropped (unless the query has nothing else): they match
+    almost every passage, so they cost time and add noise to bm25.
+    """
     tokens = [t for t in _TOKEN.findall(text.lower()) if t]
-    return " OR ".join(f'"{t}"' for t in dict.fromkeys(tokens))
+    content = [t for t in tokens if t not in stopwords()] or tokens
+    return " OR ".join(f'"{t}"' for t in dict.fromkeys(content))
 
 
 def bm25_search(conn: sqlite3.Connection, query: str, k: int, where: str = "", args: tuple = ()) -> list[tuple[int, float]]:
