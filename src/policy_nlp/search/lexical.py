@@ -24,11 +24,13 @@ def fts_query(text: str) -> str:
     """Free text -> an FTS5 query: content words OR-ed, each quoted so no word is read as syntax.
 
     Function words are dropped (unless the query has nothing else): they match
-    almost every passage, so they cost time and add noise to bm25.
+    almost every passage, so they cost time and add noise to bm25. A word given
+    twice is kept twice: FTS5 scores every phrase, so it weighs more (BM25's query
+    term frequency, as in Lucene and bm25s).
     """
     tokens = [t for t in _TOKEN.findall(text.lower()) if t]
     content = [t for t in tokens if t not in stopwords()] or tokens
-    return " OR ".join(f'"{t}"' for t in dict.fromkeys(content))
+    return " OR ".join(f'"{t}"' for t in content)
 
 
 def bm25_search(conn: sqlite3.Connection, query: str, k: int, where: str = "", args: tuple = ()) -> list[tuple[int, float]]:
