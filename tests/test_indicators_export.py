@@ -56,3 +56,10 @@ def test_indicators_command(db):
     assert rows and all(r["section_role"] == "recommendation" for r in rows)
     missing = run_cli("indicators", "nope", "--db", str(db))
     assert missing.returncode == 1 and "no document 'nope'" in missing.stderr
+
+
+def test_scaled_values_are_exact_decimals():
+    from policy_nlp.indicators import extract_indicators
+
+    found = extract_indicators("Cumulative identifier registrations passed 4.1 billion in 2022.")
+    assert [i.value for i in found] == [4100000000.0]

@@ -92,8 +92,17 @@ def extract_from_texts(
     else:
         found = _run_jobs(model, jobs, contexts, batch_size)
     for _, text_index, indicators in found:
+        for indicator in indicators:
+            # 4.1 * 1e9 is 4099999999.9999995 in binary floating point; analysts expect 4100000000.
+            indicator.value = _tidy(indicator.value)
+            indicator.low = _tidy(indicator.low)
+            indicator.high = _tidy(indicator.high)
         results[text_index].extend(indicators)
     return results
+
+
+def _tidy(value: float | None) -> float | None:
+    return None if value is None else float(f"{value:.12g}")
 
 
 @dataclass
