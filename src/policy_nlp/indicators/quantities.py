@@ -605,17 +605,20 @@ class _Scan:
                                 num_end=last.idx + len(last.text), words=last.is_alpha, form="rank"))
         return out
 
+    def _qualifier_before(self, start: int) -> tuple[str, int]:
+        """(qualifier, new start) for an "about" / "over" / "up to" right before `start`, else ("", start)."""
+        before = self.ends.get(self.space_back(start))
+        if before and before[0].startswith("QUAL_"):
+            return {"QUAL_APPROX": "approximate", "QUAL_LOWER": "lower_bound", "QUAL_UPPER": "upper_bound"}[before[0]], before[1]
+        return "", start
+
     def _verbs_and_halves(self) -> list[Quantity]:
         out = []
         factors = {"doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0, "quintupled": 5.0, "halved": 0.5}
         for s, e in self.found.get("MULT_VERB"):
             t = self.doc[s]
             a, b = t.idx, t.idx + len(t.text)
-            qualifier = ""
-            before = self.ends.get(self.space_back(a))
-            if before and before[0].startswith("QUAL_"):
-                qualifier = {"QUAL_APPROX": "approximate", "QUAL_LOWER": "lower_bound", "QUAL_UPPER": "upper_bound"}[before[0]]
-                a = before[1]
+            qualifier, a = self._qualifier_before(a)
             value = factors[t.lower_]
             out.append(Quantity(a, b, self.text[a:b], value, unit="times", kind="growth", qualifier=qualifier,
                                 change="decrease" if value < 1 else "increase", num_start=t.idx, num_end=b,
@@ -623,11 +626,7 @@ class _Scan:
         for s, e in self.found.get("MULT_ADV"):
             t = self.doc[s]
             a, b = t.idx, t.idx + len(t.text)
-            qualifier = ""
-            before = self.ends.get(self.space_back(a))
-            if before and before[0].startswith("QUAL_"):
-                qualifier = {"QUAL_APPROX": "approximate", "QUAL_LOWER": "lower_bound", "QUAL_UPPER": "upper_bound"}[before[0]]
-                a = before[1]
+            qualifier, a = self._qualifier_before(a)
             out.append(Quantity(a, b, self.text[a:b], 2.0 if t.lower_ == "twice" else 3.0, unit="times", kind="ratio",
                                 qualifier=qualifier, num_start=t.idx, num_end=b, words=True, form="verb"))
         for s, e in self.found.get("HALF"):
@@ -635,11 +634,7 @@ class _Scan:
             if half is None or (half.i > 0 and self.doc[half.i - 1].lower_ in ("first", "second", "the", "a", "one", "and")):
                 continue
             a, b = half.idx, half.idx + 4
-            qualifier = ""
-            before = self.ends.get(self.space_back(a))
-            if before and before[0].startswith("QUAL_"):
-                qualifier = {"QUAL_APPROX": "approximate", "QUAL_LOWER": "lower_bound", "QUAL_UPPER": "upper_bound"}[before[0]]
-                a = before[1]
+            qualifier, a = self._qualifier_before(a)
             out.append(Quantity(a, b, self.text[a:b], 0.5, kind="fraction", qualifier=qualifier,
                                 num_start=half.idx, num_end=b, words=True, form="fraction"))
         return out

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..store.db import from_blobs
+
 
 @dataclass
 class DenseIndex:
@@ -47,7 +49,7 @@ def load_index(store) -> DenseIndex:
         " WHERE p.embedding IS NOT NULL ORDER BY p.id"
     ).fetchall()
     if rows:
-        vectors = np.frombuffer(b"".join(r[4] for r in rows), dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
+        vectors = from_blobs([r[4] for r in rows])
     else:
         vectors = np.zeros((0, 0), dtype=np.float32)
     index = DenseIndex(

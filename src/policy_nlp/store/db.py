@@ -261,11 +261,8 @@ class Store:
                     for i, p in enumerate(doc.passages)
                 ],
             )
-            import numpy as np
-
             ind_vectors = (
-                [row.tobytes() for row in np.asarray(doc.indicator_embeddings, dtype=np.float16)]
-                if doc.indicator_embeddings is not None else [None] * len(doc.indicators)
+                to_blobs(doc.indicator_embeddings) if doc.indicator_embeddings is not None else [None] * len(doc.indicators)
             )
             cur.executemany(
                 f"INSERT INTO indicators ({', '.join(_INDICATOR_COLUMNS)}, embedding) VALUES ({', '.join('?' * (len(_INDICATOR_COLUMNS) + 1))})",
@@ -296,15 +293,13 @@ class Store:
 
     def set_embeddings(self, doc_id: int, vectors, model: str) -> None:
         """Replace one document's passage vectors (reindex), in one transaction."""
-        import numpy as np
-
         cur = self.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
             ids = [r[0] for r in cur.execute("SELECT id FROM passages WHERE doc_id = ? ORDER BY seq", (doc_id,))]
-            blobs = [row.tobytes() for row in np.asarray(vectors, dtype=np.float16)]
+            blobs = to_blobs(vectors)
             cur.executemany("UPDATE passages SET embedding = ? WHERE id = ?", list(zip(blobs, ids)))
-            cur.execute("UPDATE documents SET embed_model = ?, embed_dim = ? WHERE id = ?", (model, int(np.asarray(vectors).shape[1]) if len(ids) else 0, doc_id))
+            cur.execute("UPDATE documents SET embed_model = ?, embed_dim = ? WHERE id = ?", (model, len(blobs[0]) // 2 if blobs else 0, doc_id))
             _bump_generation(cur)
             cur.execute("COMMIT")
         except BaseException:
@@ -395,13 +390,9 @@ class Store:
         ).fetchall()
         doc.indicators = [Indicator(**dict(zip(_INDICATOR_COLUMNS[2:], row[:-1])), document=info.stem) for row in ind_rows]
         if ind_rows and all(row[-1] is not None for row in ind_rows):
-            import numpy as np
-
-            doc.indicator_embeddings = np.stack([np.frombuffer(r[-1], dtype=np.float16) for r in ind_rows]).astype(np.float32)
+            doc.indicator_embeddings = from_blobs([r[-1] for r in ind_rows])
         if rows and all(r[-1] is not None for r in rows):
-            import numpy as np
-
-            doc.embeddings = np.stack([np.frombuffer(r[-1], dtype=np.float16) for r in rows]).astype(np.float32)
+            doc.embeddings = from_blobs([r[-1] for r in rows])
             doc.embed_model = self.conn.execute("SELECT embed_model FROM documents WHERE id = ?", (info.id,)).fetchone()[0]
         doc.pages = [pages[n] for n in sorted(pages)]
         return doc
@@ -480,13 +471,24 @@ def document_year(doc: Document) -> int | None:
     return int(created.group(0)) if created else None
 
 
-def _vector_blobs(doc: Document) -> list[bytes]:
-    """float16 bytes per passage (half the size of float32; cosine scores change < 1e-3)."""
-    if doc.embeddings is None or len(doc.passages) == 0:
-        return []
+def to_blobs(vectors) -> list[bytes]:
+    """float16 bytes per row (half the size of float32; cosine scores change < 1e-3)."""
     import numpy as np
 
-    return [row.tobytes() for row in np.asarray(doc.embeddings, dtype=np.float16)]
+    return [row.tobytes() for row in np.asarray(vectors, dtype=np.float16)]
+
+
+def from_blobs(blobs: list[bytes]):
+    """float32 matrix from rows written by `to_blobs`."""
+    import numpy as np
+
+    return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1).astype(np.float32)
+
+
+def _vector_blobs(doc: Document) -> list[bytes]:
+    if doc.embeddings is None or len(doc.passages) == 0:
+        return []
+    return to_blobs(doc.embeddings)
 
 
 def _bump_generation(cur) -> None:
