@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ..config import models_dir
 from ..model import Indicator
@@ -24,6 +24,7 @@ from .context import PlaceIndex, load_places, period_of, place_of
 from .patterns import NOT_INDICATOR_LABELS, Found, PatternSet
 from .quantities import Quantity, QuantityFinder
 from .sentences import split_sentences
+from .spans import char_span
 from .subject import subject_of, upos
 from .units import load_units
 
@@ -32,7 +33,8 @@ from .units import load_units
 DEFAULT_PLACE_KEY = "policy_nlp.default_place"
 PLACES_KEY = "policy_nlp.places"
 SENTENCE_KEY = "policy_nlp.single_sentence"
-# Pattern matches and quantities computed before parsing (the API's pre-filter), reused here.
+# Pattern matches, quantities, the text and the candidate quantities computed before tagging (the
+# API's pre-filter), reused here.
 PREPARED_KEY = "policy_nlp.prepared"
 # Set by the component on a tagged but unparsed Doc when a subject needs the dependency tree.
 NEEDS_PARSE_KEY = "policy_nlp.needs_parse"
@@ -68,11 +70,14 @@ class IndicatorComponent:
         self.places = load_places(str(places))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # Doc.text is rebuilt from the tokens on every access: read it once
         prepared = doc.user_data.get(PREPARED_KEY)
-        found, quantities = prepared if prepared is not None else self.prepare(doc, text)
+        if prepared is not None:
+            found, quantities, text, keep = prepared
+        else:
+            text = doc.text  # Doc.text is rebuilt from the tokens on every access: read it once
+            (found, quantities), keep = self.prepare(doc, text), None
         doc._.quantities = quantities
-        doc._.indicators = self.indicators(doc, found, quantities, text)
+        doc._.indicators = self.indicators(doc, found, quantities, text, keep)
         return doc
 
     def prepare(self, doc: Doc, text: str) -> tuple[Found, list[Quantity]]:
@@ -85,16 +90,18 @@ class IndicatorComponent:
         blocked = found.token_set(*NOT_INDICATOR_LABELS)
         return [q for q in quantities if self.is_indicator(doc, q, blocked, text)]
 
-    def indicators(self, doc: Doc, found: Found, quantities: list[Quantity], text: str | None = None) -> list[Indicator]:
+    def indicators(self, doc: Doc, found: Found, quantities: list[Quantity], text: str | None = None,
+                   keep: list[Quantity] | None = None) -> list[Indicator]:
         text = doc.text if text is None else text
         places: PlaceIndex = doc.user_data.get(PLACES_KEY) or self.places.with_text(text)
         default = doc.user_data.get(DEFAULT_PLACE_KEY)
         if default is None:
             default = places.main_place(text)
-        keep = self.candidates(doc, found, quantities, text)
-        spans = {id(q): doc.char_span(q.start, q.end, alignment_mode="expand") for q in keep}
-        quantity_tokens = {t.i for q in quantities if q.role == "value" for t in
-                           (doc.char_span(q.start, q.end, alignment_mode="expand") or [])}
+        if keep is None:
+            keep = self.candidates(doc, found, quantities, text)
+        spans = {id(q): char_span(doc, q.start, q.end) for q in keep}
+        quantity_tokens = {i for q in quantities if q.role == "value"
+                           for i in _token_range(char_span(doc, q.start, q.end))}
         sentences = self._sentences(doc, text)
         place_names = set(places.names)
         time_tokens = found.token_set("PERIOD", "YOY")
@@ -106,7 +113,7 @@ class IndicatorComponent:
                 continue
             sent = next(((a, b) for a, b in sentences if a <= q.start < b), (0, len(text)))
             others = (quantity_tokens | time_tokens) - set(range(span.start, span.end))
-            core = doc.char_span(q.num_start, q.end, alignment_mode="expand") or span
+            core = char_span(doc, q.num_start, q.end) or span
             subject = subject_of(doc, span, others, place_names, q.kind, core)
             if subject is None:
                 needs_parse, subject = True, ""
@@ -128,10 +135,10 @@ class IndicatorComponent:
         """Which quantity mentions are indicators: see the module docs of quantities and patterns."""
         if q.role != "value":
             return False
-        span = doc.char_span(q.num_start, q.num_end, alignment_mode="expand")
+        span = char_span(doc, q.num_start, q.num_end)
         if span is None:
             return False
-        if q.kind != "rank" and any(t.i in blocked for t in span):
+        if q.kind != "rank" and any(i in blocked for i in range(span.start, span.end)):
             return False  # "four aspects", "One is to", "8-speed", "aged 60", inside a period phrase
         if q.unit in _SPEC_UNITS and _attributive(doc, q):
             return False  # "10 kV lines", "a 7 nm process": a specification of the thing, not an amount
@@ -146,7 +153,7 @@ class IndicatorComponent:
 
     @staticmethod
     def _token_bounds(doc: Doc, sent: tuple[int, int]) -> tuple[int, int]:
-        span = doc.char_span(sent[0], sent[1], alignment_mode="expand")
+        span = char_span(doc, sent[0], sent[1])
         return (span.start, span.end) if span is not None else (0, len(doc))
 
 
@@ -154,8 +161,12 @@ class IndicatorComponent:
 _SPEC_UNITS = {"V", "kV", "MV", "mV", "Hz", "kHz", "MHz", "GHz", "nm", "in", "bit", "μm"}
 
 
+def _token_range(span: Span | None) -> range:
+    return range(span.start, span.end) if span is not None else range(0)
+
+
 def _attributive(doc: Doc, q: Quantity) -> bool:
-    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    span = char_span(doc, q.start, q.end)
     if span is None or span.end >= len(doc):
         return False
     nxt = doc[span.end]

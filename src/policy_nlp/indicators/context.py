@@ -23,6 +23,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from .patterns import Found
+from .spans import token_at
 
 _SUFFIXES = r"Province|City|County|Prefecture|District|Municipality|Autonomous Region|Region|State|Township|Village|Town|Oblast|Department"
 _INTRODUCED = re.compile(rf"\b((?:[A-Z][a-z]+)(?:[ -][A-Z][a-z]+)?) (?:{_SUFFIXES})\b")
@@ -178,7 +179,7 @@ def place_of(doc: Doc, found: Found, places: PlaceIndex, first_token: int, last_
                 return places.country(default) if default else ""
     best: tuple[int, str] | None = None
     for start, end, name in places.mentions(text):
-        tok = _token_at(doc, start)
+        tok = token_at(doc, start)
         if tok < clause_start or tok >= clause_end or first_token <= tok <= last_token:
             continue
         prev = doc[tok - 1].lower_ if tok > 0 else ""
@@ -199,9 +200,6 @@ def place_of(doc: Doc, found: Found, places: PlaceIndex, first_token: int, last_
     return default
 
 
-def _token_at(doc: Doc, char: int) -> int:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span.start if span is not None else 0
 
 
 def _clause_bounds(doc: Doc, token: int, start: int, end: int) -> tuple[int, int]:
