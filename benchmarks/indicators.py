@@ -35,7 +35,9 @@ measurements as quantities), without sentence pre-filtering.
 quantulum3 rule: each expected quantity is located in its sentence by its surface; it is right
 when a predicted quantity overlapping that surface has the expected value (relative difference
 <= 1e-3). quantulum3 gives the centre of a range, so for our ranges the centre of (low, high) is
-compared. Expected-empty sentences are counted as spurious predictions (reported, not scored).
+compared. quantulum3 keeps counting words as units ("a dozen" = 1 dozen); we read them as plain counts
+(12), so an expected value in dozens, grosses or baker's dozens is also right when converted to a count
+(for every system). Expected-empty sentences are counted as spurious predictions (reported, not scored).
 
 Baselines, on the same data in the same run:
   quantulum3  quantulum3.parser.parse (its scikit-learn disambiguation is switched off: its pickled
@@ -75,6 +77,8 @@ from policy_nlp.model import Indicator  # noqa: E402
 GOLD = REPO / "benchmarks" / "gold" / "industrial_intelligence_shandong.indicators.json"
 TRUTH = REPO / "corpora" / "truth"
 OUT = REPO / "benchmarks" / "results" / "indicators.json"
+# quantulum3's counting units, as plain counts.
+COUNTING_UNITS = {"dozen": 12, "gross": 144, "baker's dozen": 13}
 NER_LABELS = {"CARDINAL", "MONEY", "PERCENT", "QUANTITY"}
 STOP = {
     "the", "a", "an", "of", "in", "on", "for", "to", "and", "or", "by", "with", "as", "at", "from", "its", "their",
@@ -475,7 +479,8 @@ def eval_quantulum_cases(shared: Path, baselines: Baselines | None) -> dict[str,
                 start = case["req"].find(res["surface"])
                 end = start + len(res["surface"])
                 hits = [p for p in pred if p["start"] < end and start < p["end"]]
-                if any(same_value(p["value"], res["value"], 1e-3) or same_value(p["center"], res["value"], 1e-3) for p in hits):
+                expected = [res["value"], res["value"] * COUNTING_UNITS.get(res.get("unit", ""), 1)]
+                if any(same_value(p[field], value, 1e-3) for p in hits for field in ("value", "center") for value in expected):
                     right += 1
                 elif name == "ours":
                     wrong.append({"sentence": case["req"], "surface": res["surface"], "expected": res["value"],

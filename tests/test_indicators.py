@@ -296,3 +296,29 @@ def test_quantities_keep_years_with_a_role(nlp) -> None:
     by_text = {q.text: q for q in quantities}
     assert by_text["1977"].role == "year"
     assert by_text["2 1/2 in"].value == 2.5 and by_text["2 1/2 in"].unit == "in"
+
+
+def test_one_unit_written_with_an_article_is_a_quantity_but_no_indicator(nlp) -> None:
+    text = "Each household was given a gallon of oil and a kibibyte of storage, costing a dollar."
+    found = {q.text: q for q in extract_quantities(text)}
+    assert (found["a gallon"].value, found["a gallon"].unit) == (1.0, "gal")
+    assert (found["a kibibyte"].value, found["a kibibyte"].unit) == (1.0, "KiB")
+    assert (found["a dollar"].value, found["a dollar"].unit) == (1.0, "USD")
+    assert extract_indicators(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Wait a second, a minute or an hour.",  # time words that are no measurement after "a"
+    "Inspections happen twice a year and three times a week.",  # rates
+    "Coal sold at 5 yuan a kilogram.",  # a price per kilogram: one quantity, not two
+    "It is a bit late.",
+])
+def test_article_before_a_word_that_is_no_quantity(nlp, text: str) -> None:
+    assert [q.text for q in extract_quantities(text) if q.form == "article"] == []
+
+
+def test_pipeline_uses_numpy_matmul(nlp) -> None:
+    from thinc.api import NumpyOps
+
+    ops = nlp.get_pipe("tok2vec").model.ops
+    assert isinstance(ops, NumpyOps) and not ops.use_blis

@@ -133,8 +133,8 @@ class IndicatorComponent:
 
     def is_indicator(self, doc: Doc, q: Quantity, blocked: set[int], text: str) -> bool:
         """Which quantity mentions are indicators: see the module docs of quantities and patterns."""
-        if q.role != "value":
-            return False
+        if q.role != "value" or q.form == "article":
+            return False  # "a gallon of beer", "costs a dollar": a quantity, but no figure anyone reported
         span = char_span(doc, q.num_start, q.num_end)
         if span is None:
             return False

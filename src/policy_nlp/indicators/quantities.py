@@ -55,6 +55,11 @@ _COMPARATIVES = {"higher", "faster", "more", "lower", "slower", "less", "up", "d
 _SKIP_BEFORE = {"by", "of", "a", "an", "the", "to", "its", "their", "was", "were", "is", "has", "have", "had",
                 "been", "about", "around", "nearly", "almost", "over", "some", "roughly", "approximately", ","}
 _YEAR_MIN, _YEAR_MAX = 1800, 2100
+_ARTICLE = re.compile(r"(?<![\w-])(an?|An?)[ \u00a0](?=[a-z])")
+_WORD_BEFORE = re.compile(r"([\w$€£¥%]+)[ \u00a0]*$")
+_RATE_WORDS = {"per", "times", "once", "twice", "thrice"}
+# Units that read as words in their own right after "a": "a second", "a minute", "a foot".
+_NOT_ARTICLE_UNITS = {"s", "min", "ft", "years", "months", "weeks", "days", "h", "decades", "times", "fold", "bit"}
 # Capitalised words before a number that do not make it a label: currency codes, eras.
 _NOT_LABELS = {"USD", "RMB", "CNY", "EUR", "GBP", "JPY", "INR", "HKD", "AUD", "CAD", "CHF", "KRW", "SGD", "BRL", "RUB",
                "US", "AD", "BC", "CE", "BCE", "GDP", "AND", "OR", "THE", "OF", "IN", "ON", "BY", "TO", "FOR"}
@@ -127,6 +132,7 @@ class _Scan:
             for i, j, value, form in parse_words([t.text for t in toks]):
                 a, b = toks[i].idx, toks[j - 1].idx + len(toks[j - 1].text)
                 self.word_numbers[a] = _Num(a, b, value, "fraction" if form == "fraction" else "words", form != "fraction", "", True)
+        self._article_units()
         self.ident_tokens = self._identifier_tokens()
         self.change_up = found.token_set("CHANGE_UP")
         self.change_down = found.token_set("CHANGE_DOWN")
@@ -149,6 +155,27 @@ class _Scan:
                 break
             i -= 1
         return None
+
+    def _article_units(self) -> None:
+        """'a gallon of beer', 'an ounce', 'a penny': one of a unit, with no digit written.
+
+        Only word units of measure and money count (not symbols: "a m"), never calendar words ("a
+        year", "twice a day" are periods and rates), and never after a number, a unit or a rate
+        word ("5 yuan a kilogram", "three times a week")."""
+        text = self.text
+        for m in _ARTICLE.finditer(text):
+            start = m.start()
+            if start in self.word_numbers:
+                continue  # "a hundred", "a dozen": already a number
+            unit = self.lex.word_unit_at(text, m.end())
+            if unit is None or unit.kind not in ("quantity", "money") or unit.code in _NOT_ARTICLE_UNITS:
+                continue
+            before = _WORD_BEFORE.search(text, max(0, start - 24), start)
+            if before is not None:
+                word = before.group(1)
+                if word[-1].isdigit() or word.lower() in _RATE_WORDS or self.lex.word_unit_at(word, 0) is not None:
+                    continue
+            self.word_numbers[start] = _Num(start, m.end(1), 1.0, "article", True, "", True)
 
     def _identifier_tokens(self) -> set[int]:
         """Numbers labelled by the word before them ("Table 2", "phases 3, 5 and 7") or after ("14 CFR")."""

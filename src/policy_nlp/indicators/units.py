@@ -94,6 +94,10 @@ class UnitLexicon:
             best = Unit(best.start, power.end(), best.code + ("2" if power.group(1) == "squared" else "3"), best.kind)
         return self._with_per(text, best)
 
+    def word_unit_at(self, text: str, i: int) -> Unit | None:
+        """A unit written as a word ("gallon", "yuan") that starts at `i`, without "per X"."""
+        return self._word_at(text, i)
+
     def _word_at(self, text: str, i: int) -> Unit | None:
         m = self._word_re.match(text, i)
         if not m:
