@@ -82,17 +82,30 @@ def subject_of(doc: Doc, span: Span, skip: set[int], places: set[str], kind: str
     after = span.end
     if after < len(doc) and doc[after].lower_ == "of":
         words = _run(doc, after + 1, skip, tagged, places, strip_owner=True)
+        if words:
+            words += _attachments(doc, words[-1].i + 1, skip, tagged, places)
         if words and not (len(words) == 1 and words[0].lower_ in _GENERIC_WHOLES):
-            return _join(words + _attachments(doc, words[-1].i + 1, skip, tagged, places))
+            if tagged and kind in ("percent", "fraction"):
+                # "60% of ... industrial investment has been invested in technological transformation"
+                words += _passive_predicate(doc, words[-1].i + 1, skip, places)
+            return _join(words)
     words = _run(doc, after, skip, tagged, places)
     if len(words) == 1 and words[0].lower_ in WRAPPERS and words[0].i + 1 < len(doc) and doc[words[0].i + 1].lower_ == "of":
         words = _run(doc, words[0].i + 2, skip, tagged, places) or words  # "2.3 times the number of X"
     if words and not (len(words) == 1 and words[0].lower_ in _CHANGE_NOUNS):
+        if len(words) == 1 and tagged:
+            predicate = _passive_predicate(doc, words[0].i + 1, skip, places)
+            if predicate:
+                return _join(words + predicate)
+            having = _what_they_have(doc, span.start, skip, places)
+            if having:
+                return f"{_join(words)} with {_join(having)}"
         return _join(words + _attachments(doc, words[-1].i + 1, skip, tagged, places))
     if tagged:
         words = _before(doc, span, core, skip, places)
         if words:
-            return _join(words)
+            holder = _holder(doc, words[0].i, skip, places)
+            return f"{_join(words)} of {_join(holder)}" if holder else _join(words)
     if tagged and not doc.has_annotation("DEP"):
         return None
     if doc.has_annotation("DEP"):
@@ -213,6 +226,56 @@ def _attachments(doc: Doc, i: int, skip: set[int], tagged: bool, places: set[str
     return out
 
 
+_PASSIVE_AUX = {"be", "is", "are", "was", "were", "been", "being"}
+_VERB_GROUP = _PASSIVE_AUX | {"has", "have", "had", "will", "would", "can", "could", "should", "may", "might", "also",
+                              "already", "now", "successively", "respectively"}
+_EXAMPLES = {"including", "like", "namely"}
+
+
+def _passive_predicate(doc: Doc, i: int, skip: set[int], places: set[str]) -> list[Token]:
+    """'A total of 29 platforms have been selected as national level characteristic professional
+    platforms': a bare counted noun ("platforms") says little; with its passive predicate it says
+    which platforms ("platforms selected as national level ..."). From tags only; [] when the noun
+    is not the subject of a passive verb.
+
+    Examples between the noun and its verb are skipped: "Twelve cities, including Zaozhuang,
+    Jining, and Weihai, were selected as ..."."""
+    n = len(doc)
+    k = i
+    if k < n and doc[k].text == ",":
+        k += 1
+    if k < n and doc[k].lower_ in _EXAMPLES:
+        k += 1
+        while k < n and doc[k].lower_ not in _VERB_GROUP and doc[k].text not in (";", ".", ":") and k - i < 16:
+            k += 1
+    passive = False
+    while k < n and (doc[k].lower_ in _VERB_GROUP or doc[k].text == ","):
+        passive = passive or doc[k].lower_ in _PASSIVE_AUX
+        k += 1
+    if not passive or k >= n or doc[k].tag_ != "VBN" or k in skip:
+        return []
+    out = [doc[k]]
+    k += 1
+    if k < n and doc[k].tag_ in ("IN", "RP") and k not in skip:
+        words = _run(doc, k + 1, skip, True, places)
+        in_place = doc[k].lower_ in ("in", "at") and any(t.text in places or upos(t) == "PROPN" for t in words)
+        if words and not in_place and len(words) + 3 <= _MAX_TOKENS:
+            out += [doc[k]] + words
+    return out
+
+
+def _what_they_have(doc: Doc, start: int, skip: set[int], places: set[str]) -> list[Token]:
+    """'has achieved full coverage in 16 cities', 'pilot zones across 12 provinces': the counted set
+    is described by the noun phrase before "in"/"across" ("cities with full coverage")."""
+    k = start - 1
+    if k < 1 or doc[k].lower_ not in ("in", "across") or k - 1 in skip or upos(doc[k - 1]) != "NOUN":
+        return []
+    words = _left_phrase(doc, k - 1, skip, True, places)
+    while words and words[0].tag_.startswith("VB"):
+        words.pop(0)  # "has achieved full coverage": the verb is no part of what the cities have
+    return words if len(words) <= _MAX_TOKENS // 2 else []
+
+
 # -- reading 2b: the noun phrase before the number, from tags -------------------------------------
 
 _AUX_CHAIN = {"has", "have", "had", "been", "is", "are", "was", "were", "be", "will", "would", "could", "can",
@@ -250,6 +313,18 @@ def _before(doc: Doc, span: Span, core: Span, skip: set[int], places: set[str]) 
     return _subject_phrase(doc, k, skip, places)
 
 
+def _holder(doc: Doc, start: int, skip: set[int], places: set[str]) -> list[Token]:
+    """'70000 technological transformation projects with an investment of over 5 million yuan': the
+    figure measures the investment *of the projects*. The noun phrase that holds the measure (the
+    one before "with"), or [] when there is none."""
+    k = start - 1
+    while k >= 0 and doc[k].lower_ in ("a", "an", "the"):
+        k -= 1
+    if k < 1 or doc[k].lower_ != "with" or k - 1 in skip or upos(doc[k - 1]) != "NOUN":
+        return []
+    return _left_phrase(doc, k - 1, skip, True, places)
+
+
 def _subject_phrase(doc: Doc, end: int, skip: set[int], places: set[str]) -> list[Token] | None:
     """The clause subject ending at doc[end], unwrapped ('the total number of X' -> X) and without a
     trailing place ('... in Shandong')."""
@@ -258,7 +333,8 @@ def _subject_phrase(doc: Doc, end: int, skip: set[int], places: set[str]) -> lis
         prev = doc[start - 1]
         if prev.i in skip or prev.is_punct and prev.tag_ != "HYPH" or prev.lower_ in _SUBJECT_STOPS:
             break
-        if not (_np_token(prev, True) or prev.tag_ == "HYPH" or prev.lower_ in ("of", "in", "on", "for") or
+        glued = prev.like_num and not prev.whitespace_ and _np_token(doc[start], True)  # "5G", "4K"
+        if not (_np_token(prev, True) or glued or prev.tag_ == "HYPH" or prev.lower_ in ("of", "in", "on", "for") or
                 upos(prev) == "DET"):
             break
         start -= 1
@@ -421,4 +497,9 @@ def _left_phrase(doc: Doc, head: int, skip: set[int], tagged: bool, places: set[
 def _join(tokens: list[Token]) -> str:
     if not tokens:
         return ""
-    return "".join(t.text_with_ws for t in tokens).strip()
+    # Tokens that were not neighbours in the sentence ("cities, including ..., were selected") are
+    # joined with a space even when the first one had none after it.
+    parts = []
+    for t, nxt in zip(tokens, tokens[1:] + [None]):
+        parts.append(t.text_with_ws if nxt is None or nxt.i == t.i + 1 or t.whitespace_ else t.text + " ")
+    return "".join(parts).strip()
