@@ -124,3 +124,30 @@ def test_show_sections_and_export(tmp_path):
     assert run_cli("export", "sections", "-o", str(rec), "--role", "recommendation", "--db", str(db)).returncode == 0
     rows = [json.loads(line) for line in rec.read_text().splitlines()]
     assert rows and {r["role"] for r in rows} == {"recommendation"}
+
+
+@pytest.mark.parametrize(("line", "number", "text"), [
+    ("一、发展现状", "一", "发展现状"),
+    ("（二）主要困境", "（二）", "主要困境"),
+    ("第三章 对策建议", "第三章", "对策建议"),
+    ("(II) Main dilemmas", "(II)", "Main dilemmas"),
+    ("(b) Talent shortage", "(b)", "Talent shortage"),
+    ("2.1 Strong support", "2.1", "Strong support"),
+    ("IV. Recommendations", "IV", "Recommendations"),
+    ("Shandong has 16 cities", "", "Shandong has 16 cities"),
+])
+def test_section_numbering_styles(line, number, text):
+    from policy_nlp.segment.headings import _numbering
+
+    assert _numbering(line) == (number, text)
+
+
+def test_numbering_styles_nest_in_order_of_appearance():
+    from policy_nlp.segment.headings import _numbered_levels
+
+    # A translated Chinese policy paper: "I." > "(I)" > "1."
+    assert _numbered_levels(["I", "(I)", "1", "2", "(II)", "II", "(I)", "1"]) == [1, 2, 3, 3, 2, 1, 2, 3]
+    # A proceedings paper: decimals nest by their dots, "(1)" goes below the subsection it is in
+    assert _numbered_levels(["1", "2", "2.1", "(1)", "(2)", "3", "3.1.1"]) == [1, 1, 2, 3, 3, 1, 3]
+    # Chinese numbering: "一、" > "（一）"
+    assert _numbered_levels(["一", "（一）", "（二）", "二", "（一）"]) == [1, 2, 2, 1, 2]
