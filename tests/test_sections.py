@@ -151,3 +151,17 @@ def test_numbering_styles_nest_in_order_of_appearance():
     assert _numbered_levels(["1", "2", "2.1", "(1)", "(2)", "3", "3.1.1"]) == [1, 1, 2, 3, 3, 1, 3]
     # Chinese numbering: "一、" > "（一）"
     assert _numbered_levels(["一", "（一）", "（二）", "二", "（一）"]) == [1, 2, 2, 1, 2]
+
+
+@pytest.mark.parametrize(("heading", "role"), [
+    ("一、山东制造业智能化发展现状", "status"),
+    ("（二）主要困境", "dilemma"),
+    ("三、对策建议", "recommendation"),
+    ("存在的问题与对策", "recommendation"),  # problems *and countermeasures*: the countermeasures win
+    ("参考文献", "references"),
+])
+def test_chinese_headings_name_their_role(heading, role):
+    from policy_nlp.config import models_dir
+    from policy_nlp.segment.roles import load_lexicon
+
+    assert load_lexicon(str(models_dir() / "role_lexicon.toml")).match(heading)[0] == role

@@ -44,6 +44,10 @@ def load_lexicon(path: str | Path) -> Lexicon:
     for role, spec in data.items():
         for term in spec.get("terms", []):
             body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
+            if any("\u2e80" <= ch <= "\u9fff" for ch in term):
+                # Chinese is written without spaces: a term matches anywhere in the heading.
+                entries.append((role, int(spec.get("priority", 1)), re.compile(body)))
+                continue
             tail = r"\w*" if term.endswith("*") else r"\b"
             entries.append((role, int(spec.get("priority", 1)), re.compile(rf"\b{body}{tail}", re.IGNORECASE)))
     return Lexicon(tuple(entries))
