@@ -344,3 +344,24 @@ def test_pipeline_uses_numpy_matmul(nlp) -> None:
 def test_subject_descriptions(nlp, text: str, raw: str, subject: str) -> None:
     by_raw = {i.raw_text: i for i in extract_indicators(text)}
     assert by_raw[raw].indicator == subject
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The province has 1,200 state-owned enterprises.", {"1,200": "state-owned enterprises"}),
+    ("By 2023, village-owned wind turbines added a further 640 MW.", {"640 MW": "village-owned wind turbines"}),
+    ("In 2023 energy consumption per unit of industrial value added fell by 4.6%.",
+     {"4.6%": "energy consumption per unit of industrial value added"}),
+    ("The city could raise the share of older residents receiving home visits from 8.5% to 15% by 2027.",
+     {"8.5%": "share of older residents receiving home visits", "15%": "share of older residents receiving home visits"}),
+    ("A total of 86,000 rural households, about 42% of the total, now host rooftop systems.",
+     {"A total of 86,000": "rural households", "about 42%": "rural households"}),
+])
+def test_more_subject_constructions(nlp, text: str, expected: dict) -> None:
+    assert {i.raw_text: i.indicator for i in extract_indicators(text)} == expected
+
+
+def test_from_to_change_gives_two_levels_not_a_range(nlp) -> None:
+    found = extract_indicators("The share of renewables in Hexi increased from 12% in 2015 to 31% in 2023.")
+    assert [(i.raw_text, i.kind, i.qualifier) for i in found] == [("12%", "percent", ""), ("31%", "percent", "")]
+    assert [i.period for i in found] == ["in 2015", "in 2023"]
+    assert {i.indicator for i in found} == {"share of renewables"}

@@ -44,6 +44,8 @@ if not Doc.has_extension("indicators"):
 if not Doc.has_extension("quantities"):
     Doc.set_extension("quantities", default=None)
 
+# What may stand between the two figures of "from X (in 2015) to Y".
+_FROM_TO = re.compile(r"\s*(?:(?:in|by|at the end of)\s+\d{4}\s*)?,?\s*to\s*")
 _QUOTES = {"“": "”", "\"": "\"", "‘": "’"}
 
 
@@ -177,9 +179,12 @@ def _inherit_subjects(text: str, indicators: list[Indicator]) -> None:
     """'rose to over 130 million, ranking first', 'passed 4.1 billion, a 2.5-fold increase': a rank,
     growth or ratio written right after another figure of the same clause is about the same thing."""
     for prev, ind in zip(indicators, indicators[1:]):
+        between = text[prev.end:ind.start]
+        if prev.indicator and _FROM_TO.fullmatch(between) and re.search(r"\bfrom\s*$", text[:prev.start]):
+            ind.indicator = prev.indicator  # "raise the share of X from 8.5% to 15%": both figures are X
+            continue
         if ind.kind not in ("rank", "growth", "ratio") or not prev.indicator:
             continue
-        between = text[prev.end:ind.start]
         if ";" in between or len(between.split()) > 8 or prev.kind in ("rank",):
             continue
         if ind.kind == "rank" or not ind.indicator or ind.indicator.lower() in ("increase", "growth", "rise") \

@@ -149,6 +149,8 @@ def period_of(doc: Doc, found: Found, first_token: int, last_token: int, sentenc
             before = (e, text) if before is None or e > before[0] else before
         elif s > last_token and clause_start <= s < clause_end and after is None:
             after = (s, text)
+    if after is not None and after[0] == last_token + 1:
+        return after[1]  # "from 12% in 2015 to 31% in 2023": a time phrase right after the figure binds it
     if before is not None:
         return before[1]
     return after[1] if after is not None else ""

@@ -427,6 +427,8 @@ class _Scan:
         if second["num"].words != first["num"].words and word not in ("to", "and"):
             return None
         u1, u2 = first["unit"], second["unit"]
+        if u1 is None and u2 is not None and self._year_like(first["num"]) and not first["scaled"]:
+            return None  # "from 12% in 2015 to 31% in 2023": a year, then the next figure
         if u1 is not None and u2 is not None and u1.code != u2.code and not (u1.kind == u2.kind == "percent"):
             return None  # "from 44 ml to 50 mg": two quantities
         if u1 is not None and u2 is None and word not in "–—−~-":
@@ -581,6 +583,8 @@ class _Scan:
             word = doc[k].lower_
             if doc[k].is_punct and word not in (",",):
                 break
+            if word == "from":
+                return ""  # "increased from 12% to 31%": a level the change started from, not the change
             if word in _SKIP_BEFORE:
                 k -= 1
                 continue

@@ -84,6 +84,12 @@ def subject_of(doc: Doc, span: Span, skip: set[int], places: set[str], kind: str
         words = _run(doc, after + 1, skip, tagged, places, strip_owner=True)
         if words:
             words += _attachments(doc, words[-1].i + 1, skip, tagged, places)
+        if words and len(words) == 1 and words[0].lower_ in _GENERIC_WHOLES and tagged:
+            # "86,000 rural households, about 42% of the total, now host ...": a share of the
+            # figure written just before it
+            k = span.start - 1
+            if k >= 1 and doc[k].text == "," and k - 1 not in skip and upos(doc[k - 1]) == "NOUN":
+                return _join(_left_phrase(doc, k - 1, skip, tagged, places))
         if words and not (len(words) == 1 and words[0].lower_ in _GENERIC_WHOLES):
             if tagged and kind in ("percent", "fraction"):
                 # "60% of ... industrial investment has been invested in technological transformation"
@@ -136,10 +142,19 @@ def _np_verb(t: Token) -> bool:
     Decided from the neighbours' tags, not from the tree, so a tagged-only Doc reads the same
     phrase as a parsed one.
     """
-    if t.tag_ not in ("VBN", "VBG") or t.lower_ in _NOT_MODIFIER_VERBS or t.i + 1 >= len(t.doc):
+    if t.tag_ not in ("VBN", "VBG") or t.i + 1 >= len(t.doc):
+        return False
+    if _hyphen_compound(t):
+        return True  # "state-owned enterprises", "export-oriented firms": one adjective
+    if t.lower_ in _NOT_MODIFIER_VERBS:
         return False
     nxt = t.doc[t.i + 1]
     return upos(nxt) in ("NOUN", "ADJ", "PROPN") or (nxt.like_num and not nxt.whitespace_)  # "existing 5G applications"
+
+
+def _hyphen_compound(t: Token) -> bool:
+    """The second half of a hyphenated word: "owned" in "state-owned"."""
+    return t.i >= 2 and t.doc[t.i - 1].text == "-" and not t.doc[t.i - 1].whitespace_ and not t.doc[t.i - 2].whitespace_
 
 
 def _run(doc: Doc, i: int, skip: set[int], tagged: bool, places: set[str], strip_owner: bool = False) -> list[Token]:
@@ -194,7 +209,7 @@ def _run(doc: Doc, i: int, skip: set[int], tagged: bool, places: set[str], strip
 
 
 def _nounish(t: Token, tagged: bool) -> bool:
-    if t.text in _OPEN_QUOTES.values():
+    if t.text in _OPEN_QUOTES.values() or _value_added(t):
         return True
     if not tagged:
         return t.is_alpha
@@ -297,20 +312,31 @@ def _before(doc: Doc, span: Span, core: Span, skip: set[int], places: set[str]) 
     if t.lower_ == "of" and i >= 1 and _nounish(doc[i - 1], True) and i - 1 not in skip \
             and doc[i - 1].lower_ not in WRAPPERS and doc[i - 1].lower_ not in ("terms", "one", "each"):
         return _left_phrase(doc, i - 1, skip, True, places)  # "a network of 5600 kilometers"
+    if t.lower_ == "from" and i >= 1 and i - 1 not in skip and upos(doc[i - 1]) == "NOUN":
+        words = _object_phrase(doc, i - 1, skip)  # "raise the share of X from 8.5% to 15%"
+        if words:
+            return words
     if span.start < core.start and upos(t) == "NOUN" and i not in skip:
         return _left_phrase(doc, i, skip, True, places)  # "thermal efficiency exceeding 50%"
     # "X has reached 210", "X has grown to 6,850", "X rose by 18.4%"
     k = i
-    if k >= 0 and doc[k].lower_ in ("to", "by", "at", "about", "around"):
+    while k >= 0 and doc[k].lower_ in ("a", "an", "another", "further", "additional", "extra"):
+        k -= 1  # "wind turbines added a further 640 MW"
+    if k >= 0 and doc[k].lower_ in ("to", "by", "at", "about", "around", "from"):
         k -= 1
     if k < 0 or not doc[k].tag_.startswith("VB") or doc[k].lower_ in _AUX_CHAIN and doc[k].lower_ not in ("has", "have", "had", "is", "are", "was", "were"):
         return None
     k -= 1
     while k >= 0 and (doc[k].lower_ in _AUX_CHAIN or doc[k].tag_ in ("RB", "MD")):
         k -= 1
-    if k < 0 or k in skip or upos(doc[k]) not in ("NOUN", "PROPN"):
+    if k < 0 or k in skip or not (upos(doc[k]) in ("NOUN", "PROPN") or _value_added(doc[k])):
         return None
     return _subject_phrase(doc, k, skip, places)
+
+
+def _value_added(t: Token) -> bool:
+    """'industrial value added': a noun phrase of statistics that ends in a participle."""
+    return t.lower_ == "added" and t.i > 0 and t.doc[t.i - 1].lower_ == "value"
 
 
 def _holder(doc: Doc, start: int, skip: set[int], places: set[str]) -> list[Token]:
@@ -334,7 +360,7 @@ def _subject_phrase(doc: Doc, end: int, skip: set[int], places: set[str]) -> lis
         if prev.i in skip or prev.is_punct and prev.tag_ != "HYPH" or prev.lower_ in _SUBJECT_STOPS:
             break
         glued = prev.like_num and not prev.whitespace_ and _np_token(doc[start], True)  # "5G", "4K"
-        if not (_np_token(prev, True) or glued or prev.tag_ == "HYPH" or prev.lower_ in ("of", "in", "on", "for") or
+        if not (_np_token(prev, True) or glued or prev.tag_ == "HYPH" or prev.lower_ in ("of", "in", "on", "for", "per") or
                 upos(prev) == "DET"):
             break
         start -= 1
@@ -353,13 +379,31 @@ def _subject_phrase(doc: Doc, end: int, skip: set[int], places: set[str]) -> lis
         words.pop(0)
     # "... in Shandong", "... in the province": where, not what
     for k, w in enumerate(words):
-        if w.lower_ == "in" and all(x.text in places or x.lower_ in _PLACE_NOUNS or upos(x) == "DET" or x.pos_ == "PROPN"
+        if w.lower_ == "in" and all(x.text in places or x.lower_ in _PLACE_NOUNS or upos(x) in ("DET", "PROPN")
                                     for x in words[k + 1:]):
             words = words[:k]
             break
     if not words or words[-1].text in places or not _nounish(words[-1], True):
         return None
     return words
+
+
+def _object_phrase(doc: Doc, end: int, skip: set[int]) -> list[Token] | None:
+    """The object of a change verb, ending at doc[end]: 'raise [the share of older residents receiving
+    regular home visits] from 8.5% to 15%'. It starts right after the verb; None when no verb
+    (or a figure, or a clause boundary) comes first within reach."""
+    start = end
+    while start - 1 >= 0 and end - start < _MAX_TOKENS:
+        prev = doc[start - 1]
+        if prev.tag_ in ("VB", "VBD", "VBP", "VBZ", "MD") and prev.i not in skip:
+            words = [w for w in doc[start:end + 1]]
+            while words and (words[0].lower_ in _DETERMINERS or upos(words[0]) == "DET"):
+                words.pop(0)
+            return words or None
+        if prev.i in skip or prev.is_punct and prev.tag_ != "HYPH":
+            return None
+        start -= 1
+    return None
 
 
 def _clause_start(doc: Doc, start: int, skip: set[int]) -> bool:
