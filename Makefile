@@ -1,5 +1,6 @@
 # policy_nlp — two commands on a fresh machine:
 #   make demo   create .venv, install, ingest the sample corpus and show what was found
+#               (outline with roles, the dilemma section's indicators, indicators CSV, a search)
 #   make test   create .venv, install, run the test suite
 VENV   ?= .venv
 PYTHON ?= python3
@@ -26,6 +27,8 @@ demo: install
 	$(CLI) ingest corpora/ --db $(DEMO_DB) --workers 2
 	$(CLI) docs --db $(DEMO_DB)
 	$(CLI) show smart_manufacturing_lanshan --db $(DEMO_DB) --sections
+	$(CLI) indicators smart_manufacturing_lanshan --db $(DEMO_DB) --role dilemma
+	$(CLI) export indicators --db $(DEMO_DB) -o demo_indicators.csv
 	$(CLI) search "shortage of skilled workers and talent" --db $(DEMO_DB) --top 5
 
 test: install

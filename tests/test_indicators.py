@@ -365,3 +365,8 @@ def test_from_to_change_gives_two_levels_not_a_range(nlp) -> None:
     assert [(i.raw_text, i.kind, i.qualifier) for i in found] == [("12%", "percent", ""), ("31%", "percent", "")]
     assert [i.period for i in found] == ["in 2015", "in 2023"]
     assert {i.indicator for i in found} == {"share of renewables"}
+
+
+def test_money_range_with_the_currency_written_last_is_money(nlp) -> None:
+    (ind,) = extract_indicators("A typical transformation project costs 2 million to 5 million yuan.")
+    assert (ind.kind, ind.unit, ind.qualifier, ind.low, ind.high) == ("money", "CNY", "range", 2e6, 5e6)

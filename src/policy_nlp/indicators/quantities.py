@@ -400,7 +400,7 @@ class _Scan:
         if first["currency"] and start > 0 and text[start - 1] == "(" and text[end:end + 1] == ")" and value > 0:
             value, start, end = -value, start - 1, end + 1
         q = self._make(first, start=start, end=end, value=value, unit=unit, qualifier=qualifier, low=low, high=high)
-        self._classify(q, first, rng is not None)
+        self._classify(q, first, rng is not None, unit)
         if q.role == "value" and num.words and q.value == 1 and not q.unit and not first["scaled"] and num.form != "fraction":
             q.role = "determiner"  # "one would expect", "one theory": "one" counts far less often than it points
         return q
@@ -494,9 +494,9 @@ class _Scan:
 
     # -- classification ----------------------------------------------------------------------
 
-    def _classify(self, q: Quantity, first: dict, is_range: bool) -> None:
+    def _classify(self, q: Quantity, first: dict, is_range: bool, unit: Unit | None = None) -> None:
         num: _Num = first["num"]
-        unit: Unit | None = first["unit"]
+        unit = unit or first["unit"]  # a range's unit may come from its second figure: "2 million to 5 million yuan"
         text = self.text
         tok = self.tok(num.start)
         if tok in self.ident_tokens or any(s <= tok < e for s, e in self.found.get("IDENT")):
