@@ -11,12 +11,15 @@ from ..model import Document, Line, Page
 from .blocks import group_blocks
 from .layout import Word, layout_lines
 from .running import find_running
-from .tables import find_tables, inside
+from .tables import find_tables, outside
 from .text import join_lines, word_counts
 
 # Tightly justified lines put words ~2 pt apart; pdfplumber's fixed 3 pt tolerance glues them.
 X_TOLERANCE_RATIO = 0.15
-DEFAULT_SETTINGS: dict[str, Any] = {"tables": True, "remove_running": True, "margin_zone": 0.2, "min_gutter": 7.0}
+# unruled_tables: also look for tables without vertical rules (booktabs, aligned numbers).
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "tables": True, "unruled_tables": True, "remove_running": True, "margin_zone": 0.2, "min_gutter": 7.0,
+}
 
 
 def file_sha256(path: Path) -> str:
@@ -92,9 +95,8 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
                 out = Page(number=number, width=float(page.width), height=float(page.height))
                 words = _page_words(page)
                 if cfg["tables"] and words:
-                    out.tables = find_tables(page, number)
-                    if out.tables:
-                        words = [w for w in words if not any(inside(t.bbox, w.x0, w.top, w.x1, w.bottom) for t in out.tables)]
+                    out.tables = find_tables(page, number, words if cfg["unruled_tables"] else None, cfg["min_gutter"])
+                    words = outside(words, out.tables)
                 lines, out.columns = layout_lines(words, number, out.width, cfg["min_gutter"])
             except InputError:
                 raise
