@@ -45,7 +45,8 @@ if not Doc.has_extension("quantities"):
     Doc.set_extension("quantities", default=None)
 
 # What may stand between the two figures of "from X (in 2015) to Y".
-_FROM_TO = re.compile(r"\s*(?:(?:in|by|at the end of)\s+\d{4}\s*)?,?\s*to\s*")
+_FROM_TO = re.compile(r"\s*(?:(?:in|by|at the end of)\s+\d{4}|at present|now|currently|today)?\s*,?\s*to\s*")
+_UP_FROM = re.compile(r"^[^.;]*,\s*(?:up|down)\s+from\b([^.;]*)$")
 _QUOTES = {"“": "”", "\"": "\"", "‘": "’"}
 
 
@@ -182,6 +183,10 @@ def _inherit_subjects(text: str, indicators: list[Indicator]) -> None:
         between = text[prev.end:ind.start]
         if prev.indicator and _FROM_TO.fullmatch(between) and re.search(r"\bfrom\s*$", text[:prev.start]):
             ind.indicator = prev.indicator  # "raise the share of X from 8.5% to 15%": both figures are X
+            continue
+        up_from = _UP_FROM.search(between)
+        if prev.indicator and up_from and len(up_from.group(1).split()) <= 6:
+            ind.indicator = prev.indicator  # "connect 60% of X by 2027, up from the present level of about 35%"
             continue
         if ind.kind not in ("rank", "growth", "ratio") or not prev.indicator:
             continue

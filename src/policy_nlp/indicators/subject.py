@@ -50,7 +50,7 @@ WRAPPERS = {"number", "numbers", "total", "amount", "quantity", "count", "volume
             "tally", "stock", "majority", "group", "batch"}
 _DETERMINERS = {"the", "a", "an", "this", "these", "those", "that", "its", "their", "our", "his", "her", "such", "each",
                 "every", "all", "some", "any", "various", "respective", "only", "other"}
-_PP_HEADS = {"of", "for", "in", "on"}
+_PP_HEADS = {"of", "for", "in", "on", "above"}  # "above": "enterprises above designated size"
 # "57% of the total": the whole says nothing; the subject is elsewhere in the clause.
 _GENERIC_WHOLES = {"total", "whole", "all", "sum", "overall", "rest"}
 # "a 2.5-fold increase": the change, not the thing that changed.
