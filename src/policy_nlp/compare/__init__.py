@@ -1,4 +1,4 @@
-"""Comparison: document similarity, aligned and unique passages, indicators side by side."""
+"""Comparison: document similarity, aligned passages, unique sentences, indicators side by side."""
 
 from .engine import Comparison, compare, similar
 

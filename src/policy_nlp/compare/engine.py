@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from ..model import Document
 from ..segment.roles import CONTENT_ROLES
 from ..store import open_store
 from .indicators import align_indicators
-from .passages import align, similarity_matrix, unique
+from .passages import align, similarity_matrix
+from .sentences import judge, sentence_vectors, split_documents
 
 # Used when no calibration file matches the embedding model; stated in the output.
 FALLBACK_THRESHOLD = 0.6
@@ -27,11 +29,15 @@ class Comparison:
     threshold: float
     threshold_source: str
     pairs: list[dict] = field(default_factory=list)
+    # Unique points: sentences (with passage, page, section and role) whose point no sentence or
+    # passage of the other documents makes (cosine below unique_threshold).
     unique: dict[str, list[dict]] = field(default_factory=dict)
     indicators: list[dict] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     roles: list[str] = field(default_factory=list)
+    unique_threshold: float = FALLBACK_THRESHOLD
+    unique_threshold_source: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,9 +58,53 @@ def calibrated_threshold(model: str) -> tuple[float, str]:
     return FALLBACK_THRESHOLD, "default (no calibration for this model)"
 
 
+def calibrated_sentence_threshold(model: str) -> tuple[float, str]:
+    """The "same point" threshold for two sentences (the `sentence` entry of models/compare_threshold.json)."""
+    path = models_dir() / "compare_threshold.json"
+    if path.exists():
+        data = json.loads(path.read_text())
+        entry = data.get("sentence")
+        if data.get("model") == model and entry:
+            return float(entry["threshold"]), (
+                f"calibrated on {entry['pairs']} labelled single-sentence pairs ({entry['source']}), F1 {entry['f1']:.2f}"
+            )
+    threshold, source = calibrated_threshold(model)
+    return threshold, f"the passage threshold, {source}"
+
+
 def _passage_ref(doc: Document, index: int) -> dict:
     p = doc.passages[index]
-    return {"document": doc.stem, "page": p.page, "section": p.section, "role": p.role, "text": p.text}
+    return {"document": doc.stem, "page": p.page, "section": p.section, "role": p.role, "passage": p.seq, "text": p.text}
+
+
+def _alnum(text: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
+
+
+def _sentence_page(doc: Document, index: int, sentence: str, cache: dict) -> int:
+    """The page a sentence starts on: its passage's page, or the next one when the paragraph runs over."""
+    p = doc.passages[index]
+    head = _alnum(sentence)[:40]
+    if not doc.pages or not head:
+        return p.page
+    if not cache:
+        cache.update({page.number: _alnum(" ".join(b.text for b in page.blocks)) for page in doc.pages})
+    here = cache.get(p.page, "")
+    start = max(here.find(_alnum(p.text)[:40]), 0)
+    if here.find(head, start) < 0 and head in cache.get(p.page + 1, ""):
+        return p.page + 1
+    return p.page
+
+
+def _encoder(model: str, batch_size: int = 32):
+    """Encodes with the embedding model, loaded on first use (small batches: less padding, faster on CPU)."""
+
+    def encode(texts: list[str]) -> np.ndarray:
+        from ..embed import load_embedder
+
+        return load_embedder(model).encode(texts, batch_size=batch_size)
+
+    return encode
 
 
 def _require_vectors(doc: Document) -> np.ndarray:
@@ -69,9 +119,14 @@ def compare(
     role: str | None = None,
     db: str | Path | None = None,
     threshold: float | None = None,
+    unique_threshold: float | None = None,
     pipeline: Pipeline | str | Path | None = None,
 ) -> Comparison:
-    """Compare two or more stored documents. Like `policy-nlp compare`."""
+    """Compare two or more stored documents. Like `policy-nlp compare`.
+
+    `threshold` overrides the calibrated passage-pair cosine and, unless `unique_threshold`
+    is given, the sentence cosine of the unique test too.
+    """
     if len(docs) < 2:
         raise PolicyNLPError("compare needs at least two documents")
     if not isinstance(pipeline, Pipeline):
@@ -87,6 +142,12 @@ def compare(
             raise StoreError(f"{d.name}: embedded with '{d.embed_model}', not '{model}'; run `policy-nlp reindex`")
     vectors = [_require_vectors(d) for d in loaded]
     roles = [role] if role else list(CONTENT_ROLES)
+    if unique_threshold is not None:
+        unique_source = "given by the caller"
+    elif threshold is not None:
+        unique_threshold, unique_source = threshold, "given on the command line"
+    else:
+        unique_threshold, unique_source = calibrated_sentence_threshold(model)
     if threshold is None:
         threshold, source = calibrated_threshold(model)
     else:
@@ -101,10 +162,11 @@ def compare(
         documents=stems, similarity=[[round(float(x), 4) for x in row] for row in matrix.tolist()],
         threshold=round(threshold, 4), threshold_source=source,
         paths={d.stem: d.path for d in loaded}, titles={d.stem: d.title for d in loaded}, roles=roles,
+        unique_threshold=round(unique_threshold, 4), unique_threshold_source=unique_source,
     )
+    aligned: list[set[int]] = [set() for _ in loaded]
     for r in roles:
         rows = [[i for i in chosen[k] if loaded[k].passages[i].role == r] for k in range(len(loaded))]
-        aligned: list[set[int]] = [set() for _ in loaded]
         for a in range(len(loaded)):
             for b in range(a + 1, len(loaded)):
                 for i, j, score in align(vectors[a][rows[a]], vectors[b][rows[b]], threshold):
@@ -114,15 +176,29 @@ def compare(
                         "role": r, "similarity": round(score, 4),
                         "a": _passage_ref(loaded[a], rows[a][i]), "b": _passage_ref(loaded[b], rows[b][j]),
                     })
-        # Unique: passages that align with nothing in any other document.
-        for k, doc in enumerate(loaded):
-            others = [vectors[m][rows[m]] for m in range(len(loaded)) if m != k]
-            best = dict(unique(vectors[k][rows[k]], others, threshold=2.0))  # best match of every passage
-            for local, index in enumerate(rows[k]):
-                if index not in aligned[k]:
-                    result.unique.setdefault(doc.stem, []).append(_passage_ref(doc, index) | {"best_match": round(best.get(local, 0.0), 4)})
-    for stem in stems:
-        result.unique.setdefault(stem, [])
+    # Unique points, sentence by sentence (sentences of multi-sentence passages embedded now).
+    sentences = split_documents([d.passages for d in loaded], roles)
+    sentence_vecs = sentence_vectors(sentences, vectors, _encoder(model))
+    verdicts = judge(sentences, sentence_vecs, vectors, aligned, unique_threshold)
+    order = {r: n for n, r in enumerate(roles)}
+    pages: list[dict] = [{} for _ in loaded]  # per document: page number -> its text, for sentence pages
+    for k, doc in enumerate(loaded):
+        rows = []
+        for v in sorted((v for v in verdicts[k] if v.unique), key=lambda v: order[v.sentence.role]):
+            s = v.sentence
+            ref = _passage_ref(doc, s.passage)
+            row = {"document": doc.stem, "page": _sentence_page(doc, s.passage, s.text, pages[k]), "section": ref["section"],
+                   "role": s.role, "passage": ref["passage"], "sentence": s.index, "text": s.text,
+                   "passage_text": ref["text"], "best_match": v.best, "nearest": None}
+            if v.nearest is not None:
+                m, i, j = v.nearest  # j: sentence of passage i, or -1 for the whole passage
+                other = loaded[m]
+                text = next(x.text for x in sentences[m] if x.passage == i and x.index == j) if j >= 0 else other.passages[i].text
+                page = _sentence_page(other, i, text, pages[m]) if j >= 0 else other.passages[i].page
+                row["nearest"] = {"document": other.stem, "page": page, "section": other.passages[i].section,
+                                  "passage": other.passages[i].seq, "text": text}
+            rows.append(row)
+        result.unique[doc.stem] = rows
     keep = {d.stem: [k for k, i in enumerate(d.indicators) if not role or i.section_role == role] for d in loaded}
     by_doc = {d.stem: [d.indicators[k] for k in keep[d.stem]] for d in loaded}
     vectors_by_doc = {

@@ -48,6 +48,21 @@ def comparable(indicator) -> tuple[str, float, str]:
     return f"count:{unit}", value, unit
 
 
+# Two figures of one sentence ("from 28% at present to 55% by 2028") share subject and sentence, so
+# their vectors are identical; the time frame decides which figure of the other paper each one meets
+# (present with present, target with target). Small enough not to reorder any other candidates.
+_SAME_TIME_FRAME_BONUS = 0.005
+
+
+def _time_frame(indicator) -> str:
+    period = (getattr(indicator, "period", "") or "").lower()
+    if re.search(r"\b(?:present|current|currently|now|today|to date|so far)\b", period):
+        return "now"
+    if re.match(r"(?:by|until|before|in)\b.*\b20\d\d\b", period) and getattr(indicator, "section_role", "") == "recommendation":
+        return "target"
+    return ""
+
+
 @dataclass
 class IndicatorRow:
     subject: str
@@ -73,6 +88,8 @@ def _scores(a: list, b: list, va, vb) -> list[tuple[float, int, int]]:
                 score = float(va[i] @ vb[j])
             else:
                 score = subject_similarity(x.indicator, y.indicator)
+            if _time_frame(x) and _time_frame(x) == _time_frame(y):
+                score += _SAME_TIME_FRAME_BONUS
             out.append((score, i, j))
     return sorted(out, reverse=True)
 

@@ -1,4 +1,4 @@
-"""Passage-level similarity between documents: matrix, aligned pairs, unique points (pure numpy)."""
+"""Passage-level similarity between documents: matrix and aligned pairs (pure numpy)."""
 
 from __future__ import annotations
 
@@ -45,13 +45,3 @@ def align(a: np.ndarray, b: np.ndarray, threshold: float) -> list[tuple[int, int
         pairs.append((int(i), int(j), score))
     return pairs
 
-
-def unique(a: np.ndarray, others: list[np.ndarray], threshold: float) -> list[tuple[int, float]]:
-    """(index, best cosine elsewhere) of A's passages whose best match in every other document stays below `threshold`."""
-    if len(a) == 0:
-        return []
-    best = np.full(len(a), -1.0)
-    for b in others:
-        if len(b):
-            best = np.maximum(best, (a @ b.T).max(axis=1))
-    return [(int(i), float(best[i])) for i in np.flatnonzero(best < threshold)]

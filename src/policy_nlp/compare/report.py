@@ -14,6 +14,7 @@ table{border-collapse:collapse;margin:.6rem 0;width:100%}th,td{border:1px solid 
 th{background:#f1f4f8;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .heat td{text-align:center;font-weight:600;width:7rem}.role{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.75rem;background:#e8eef7}
 .src{font-size:.75rem;color:#55606e}.src a{color:#1f5fae}.note{color:#55606e;font-size:.85rem}
+.ctx{font-size:.8rem;color:#55606e;margin-top:.25rem}.ctx mark{background:#fff2b3;color:#1d2733}
 """
 
 
@@ -28,7 +29,27 @@ def _link(comparison: Comparison, ref: dict) -> str:
     path = comparison.paths.get(ref["document"], "")
     href = Path(path).resolve().as_uri() + f"#page={ref['page']}" if path else "#"
     label = f"{ref['document']} · p.{ref['page']} · {ref['section']}"
+    if "passage" in ref:
+        label += f" · passage {ref['passage']}"
     return f'<div class="src"><a href="{escape(href)}">{escape(label)}</a></div>'
+
+
+def _in_context(ref: dict) -> str:
+    """The passage around a unique sentence, the sentence marked (nothing when it is the whole passage)."""
+    passage, sentence = ref.get("passage_text", ""), ref["text"]
+    at = passage.find(sentence)
+    if at < 0 or passage.strip() == sentence.strip():
+        return ""
+    before, after = passage[:at], passage[at + len(sentence):]
+    return f"<div class='ctx'>{escape(before)}<mark>{escape(sentence)}</mark>{escape(after)}</div>"
+
+
+def _nearest(ref: dict) -> str:
+    near = ref.get("nearest")
+    if not near:
+        return ""
+    return (f"<div class='ctx'>Nearest elsewhere ({escape(near['document'])}, p.{near['page']}): "
+            f"{escape(near['text'][:300])}</div>")
 
 
 def render_html(comparison: Comparison) -> str:
@@ -62,16 +83,21 @@ def render_html(comparison: Comparison) -> str:
     else:
         out.append("<p class='note'>No passage pairs above the threshold.</p>")
 
-    out.append("<h2>Unique passages</h2>")
+    out.append("<h2>Unique points</h2>")
+    out.append(
+        f"<p class='note'>Sentences whose point no sentence or passage of another document makes: best cosine below "
+        f"{comparison.unique_threshold:.2f} ({escape(comparison.unique_threshold_source)}). Headings, signposting and "
+        "the topic line of a passage that is aligned above are left out.</p>"
+    )
     for stem in docs:
         rows = comparison.unique.get(stem, [])
         out.append(f"<h3>{escape(stem)} ({len(rows)})</h3>")
         if rows:
-            out.append("<table><tr><th>role</th><th>best match elsewhere</th><th>passage</th></tr>")
+            out.append("<table><tr><th>role</th><th>best match elsewhere</th><th>sentence</th></tr>")
             for ref in rows:
                 out.append(
                     f"<tr><td><span class='role'>{escape(ref['role'])}</span></td><td class='num'>{ref['best_match']:.2f}</td>"
-                    f"<td>{escape(ref['text'])}{_link(comparison, ref)}</td></tr>"
+                    f"<td>{escape(ref['text'])}{_in_context(ref)}{_nearest(ref)}{_link(comparison, ref)}</td></tr>"
                 )
             out.append("</table>")
 

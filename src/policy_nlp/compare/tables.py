@@ -17,15 +17,21 @@ def write_csv_tables(comparison: Comparison, folder: str | Path) -> list[Path]:
     write_rows(rows, written[-1], ["document", *docs])
     pair_rows = [
         {"role": p["role"], "similarity": p["similarity"],
-         **{f"{side}_{k}": p[side][k] for side in ("a", "b") for k in ("document", "page", "section", "text")}}
+         **{f"{side}_{k}": p[side][k] for side in ("a", "b") for k in ("document", "page", "section", "passage", "text")}}
         for p in comparison.pairs
     ]
-    columns = ["role", "similarity", *[f"{side}_{k}" for side in ("a", "b") for k in ("document", "page", "section", "text")]]
+    columns = ["role", "similarity", *[f"{side}_{k}" for side in ("a", "b") for k in ("document", "page", "section", "passage", "text")]]
     written.append(folder / "pairs.csv")
     write_rows(pair_rows, written[-1], columns)
-    unique_rows = [{"document": stem, **ref} for stem, refs in comparison.unique.items() for ref in refs]
+    # One row per unique sentence, with its passage, and the nearest sentence or passage elsewhere.
+    unique_rows = [
+        {**ref, "document": stem, "nearest_document": (ref.get("nearest") or {}).get("document", ""),
+         "nearest_text": (ref.get("nearest") or {}).get("text", "")}
+        for stem, refs in comparison.unique.items() for ref in refs
+    ]
     written.append(folder / "unique.csv")
-    write_rows(unique_rows, written[-1], ["document", "role", "page", "section", "best_match", "text"])
+    write_rows(unique_rows, written[-1], ["document", "role", "page", "section", "passage", "sentence", "best_match", "text",
+                                          "passage_text", "nearest_document", "nearest_text"])
     ind_rows = []
     for row in comparison.indicators:
         flat = {"subject": row["subject"], "dimension": row["dimension"]}
