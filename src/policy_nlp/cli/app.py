@@ -233,7 +233,7 @@ def indicators(
 
     table = Table("page", "role", "indicator", "value", "unit", "kind", "qualifier", "period", "place", "text", title=f"{len(rows)} indicators")
     for r in rows:
-        table.add_row(str(r["page"]), r["section_role"], escape(r["indicator"]), f"{r['value']:,.6g}", r["unit"], r["kind"],
+        table.add_row(str(r["page"]), r["section_role"], escape(r["indicator"]), _figure(r["value"]), r["unit"], r["kind"],
                       r["qualifier"], escape(r["period"]), escape(r["place"]), escape(r["raw_text"]))
     _console().print(table)
 
@@ -422,7 +422,14 @@ def similar(
     _console().print(table)
 
 
-export_app = typer.Typer(help="Export sections (and, later, indicators) to CSV or JSON Lines.", no_args_is_help=True)
+def _figure(value: float) -> str:
+    """1860000000000 -> "1,860,000,000,000"; 0.142857 -> "0.142857": digits a reader can check, no 1.86e+12."""
+    if value == int(value) and abs(value) < 1e16:
+        return f"{int(value):,}"
+    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.2f}"
+
+
+export_app = typer.Typer(help="Export sections or indicators to CSV (or JSON Lines with --format jsonl).", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="File to write (.csv or .jsonl).", show_default=False)]
