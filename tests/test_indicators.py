@@ -240,6 +240,14 @@ def test_currencies(nlp) -> None:
         "This work was supported by Key R&D Program of Shandong Province, China(2022RZB02018)",
         "The research mainly focuses on four aspects: policies, empowerment, platforms and innovation.",
         "The first 5G network in China to cover high-speed railways has been built.",
+        # US government documents: phone numbers broken at a line end, street addresses, sections of
+        # the Code of Federal Regulations (lists included), docket numbers, model names
+        "For information on this material, call 206–231– 3195.",
+        "Contact the Seattle ACO Branch, FAA, 2200 South 216th St., Des Moines.",
+        "See 14 CFR 91.213, 121.628, 125.201, and 129.14.",
+        "It was published as an amendment to 14 CFR 39.13.",
+        "Comments are filed under Docket No. FAA–2020– 0686.",
+        "This AD applies to the 737 MAX.",
     ],
 )
 def test_not_indicators(nlp, text: str) -> None:
@@ -370,3 +378,8 @@ def test_from_to_change_gives_two_levels_not_a_range(nlp) -> None:
 def test_money_range_with_the_currency_written_last_is_money(nlp) -> None:
     (ind,) = extract_indicators("A typical transformation project costs 2 million to 5 million yuan.")
     assert (ind.kind, ind.unit, ind.qualifier, ind.low, ind.high) == ("money", "CNY", "range", 2e6, 5e6)
+
+
+def test_speeds_in_knots_and_miles_per_hour(nlp) -> None:
+    found = {i.raw_text: i.unit for i in extract_indicators("Gusts exceeded 40 knots and trucks drove at 60 mph.")}
+    assert found == {"exceeded 40 knots": "kn", "60 mph": "mph"}

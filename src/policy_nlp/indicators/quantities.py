@@ -185,11 +185,16 @@ class _Scan:
             k = e - 1
             out.add(k)
             # the rest of a list: "phases 3, 5, and 7", "Figures 1A–1F", "samples 1 and 2"
-            while k + 2 < len(doc) and doc[k + 1].text in (",", "and", "or", "&", "–", "-", "to") and any(c.isdigit() for c in doc[k + 2].text[:2]):
-                after = doc[k + 3] if k + 3 < len(doc) else None
-                if doc[k + 1].text == "," and after is not None and after.is_alpha and after.lower_ not in ("and", "or"):
+            while True:
+                # the connector: ",", "and", "or", "&", "to", a dash, or ", and" before the last item
+                step = 3 if k + 2 < len(doc) and doc[k + 1].text == "," and doc[k + 2].lower_ in ("and", "or") else 2
+                if not (k + step < len(doc) and doc[k + 1].text in (",", "and", "or", "&", "–", "-", "to")
+                        and any(c.isdigit() for c in doc[k + step].text[:2])):
+                    break
+                after = doc[k + step + 1] if k + step + 1 < len(doc) else None
+                if step == 2 and doc[k + 1].text == "," and after is not None and after.is_alpha and after.lower_ not in ("and", "or"):
                     break  # "Fig. 10, 350 electrons": a new number, not the next label
-                k += 2
+                k += step
                 out.add(k)
         for s, e in self.found.get("IDENT_AFTER"):
             out.add(s)
