@@ -248,6 +248,11 @@ def test_currencies(nlp) -> None:
         "It was published as an amendment to 14 CFR 39.13.",
         "Comments are filed under Docket No. FAA–2020– 0686.",
         "This AD applies to the 737 MAX.",
+        "• Mail: U.S. Department of Transportation, Docket Operations, M– 30, Room W12–140, Washington, DC 20590.",
+        "Contact the International Validation Branch, 901 Locust, Room 301, Kansas City, Missouri 64106.",
+        "Box 992, Stans, Switzerland; telephone: +41 (0)41 619 67 74.",
+        "Service Bulletin 737–27–1318, Revision 1, describes procedures.",
+        "See www.example.org/reports/2018%20-%20035%20Final%20Report.pdf for details.",
     ],
 )
 def test_not_indicators(nlp, text: str) -> None:
