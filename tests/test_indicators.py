@@ -252,6 +252,8 @@ def test_currencies(nlp) -> None:
         "Contact the International Validation Branch, 901 Locust, Room 301, Kansas City, Missouri 64106.",
         "Box 992, Stans, Switzerland; telephone: +41 (0)41 619 67 74.",
         "Service Bulletin 737–27–1318, Revision 1, describes procedures.",
+        "The FAA grounded the Boeing 737 after the accidents.",  # a name with a number
+        "The plan follows the strategy Made in China 2025 and FR Doc. 2020–17221.",
         "See www.example.org/reports/2018%20-%20035%20Final%20Report.pdf for details.",
     ],
 )
@@ -388,3 +390,9 @@ def test_money_range_with_the_currency_written_last_is_money(nlp) -> None:
 def test_speeds_in_knots_and_miles_per_hour(nlp) -> None:
     found = {i.raw_text: i.unit for i in extract_indicators("Gusts exceeded 40 knots and trucks drove at 60 mph.")}
     assert found == {"exceeded 40 knots": "kn", "60 mph": "mph"}
+
+
+def test_a_capitalised_word_before_a_number_names_it_only_mid_sentence(nlp) -> None:
+    assert [i.raw_text for i in extract_indicators("Over 130 million users joined; Shandong has 16 cities.")] == [
+        "Over 130 million", "16"]
+    assert [i.raw_text for i in extract_indicators("Output in Germany rose 5% in June 2023.")] == ["5%"]

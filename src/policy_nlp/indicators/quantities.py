@@ -40,6 +40,7 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+_MONTH_WORDS = set(_MONTHS.split("|"))
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?[ \u00a0]$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"[ \u00a0](?:{_MONTHS})\b", re.IGNORECASE)
 _PLURAL_AFTER = re.compile(r"[ \u00a0]+(?:[a-z][\w-]*[ \u00a0]+){0,2}?([a-z][a-z-]*[^siu\W\d]s)\b")
@@ -202,6 +203,18 @@ class _Scan:
             word = doc[s].text
             if len(word) >= 2 and word not in _NOT_LABELS:
                 out.add(e - 1)
+        for s, e in self.found.get("IDENT_TITLE"):
+            # "Boeing 737", "Vision 2030": a proper noun naming a thing. A capital at the start of a
+            # sentence is no such cue ("Over 130 million"), nor are months, and a figure with a
+            # percent sign or scale word after it is an amount ("Germany 5 million").
+            word, number = doc[s], doc[e - 1]
+            if s == 0 or doc[s - 1].text in (".", "!", "?", ":", ";", "•", "\n") or doc[s - 1].is_space:
+                continue
+            if word.lower_ in _MONTH_WORDS or word.text in _NOT_LABELS:
+                continue
+            if e < len(doc) and (doc[e].text in ("%", "％") or doc[e].lower_ in SCALE_WORDS):
+                continue
+            out.add(number.i)
         return out
 
     def space_back(self, pos: int) -> int:
