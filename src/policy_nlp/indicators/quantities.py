@@ -187,6 +187,14 @@ class _Scan:
             out.add(k)
             # the rest of a list: "phases 3, 5, and 7", "Figures 1A–1F", "samples 1 and 2"
             while True:
+                # "106(g), 40113": a paragraph mark after a section number does not end the list
+                while True:
+                    if k + 3 < len(doc) and doc[k + 1].text == "(" and doc[k + 3].text == ")" and len(doc[k + 2].text) <= 3:
+                        k += 3
+                    elif k + 1 < len(doc) and doc[k + 1].text == ")" and "(" in doc[k].text:
+                        k += 1  # the tokenizer keeps "106(g" together and splits off the ")"
+                    else:
+                        break
                 # the connector: ",", "and", "or", "&", "to", a dash, or ", and" before the last item
                 step = 3 if k + 2 < len(doc) and doc[k + 1].text == "," and doc[k + 2].lower_ in ("and", "or") else 2
                 if not (k + step < len(doc) and doc[k + 1].text in (",", "and", "or", "&", "–", "-", "to")

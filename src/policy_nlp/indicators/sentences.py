@@ -19,6 +19,7 @@ _ABBREVIATIONS = {
     "art", "para", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s",
     "u.k", "dept", "est", "govt", "min", "max", "avg", "vs", "v", "op", "ed", "eds", "tab", "chap", "rs", "mt",
     "jr", "sr", "gen", "gov", "rep", "sen", "univ", "assoc", "dist",
+    "u.s.c", "c.f.r", "stat", "fed", "reg", "amdt",  # legal citations: "49 U.S.C. 106(g)", "85 Fed. Reg. 4"
 }
 _END = re.compile(r"[.!?]+[”’\")\]]*(?=\s+[\"“‘(\[]?[A-Z0-9\u4e00-\u9fff])")
 _REFERENCES = re.compile(r"^\s*(?:\d+\.?\s*)?(references|reference list|bibliography|works cited|literature cited|notes|endnotes|footnotes)\s*:?\s*$", re.IGNORECASE | re.MULTILINE)
