@@ -63,3 +63,17 @@ def test_scaled_values_are_exact_decimals():
 
     found = extract_indicators("Cumulative identifier registrations passed 4.1 billion in 2022.")
     assert [i.value for i in found] == [4100000000.0]
+
+
+def test_export_tables_rebuilds_the_truth_table_with_its_caption(db, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "tables.csv"
+    result = run_cli("export", "tables", "-o", str(out), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_csv(out, dtype={"text": str})
+    (gold,) = truth("elderly_care_services_report")["tables"]
+    mine = frame[frame["document"] == "elderly_care_services_report"]
+    assert set(mine["caption"]) == {gold["caption"]} and set(mine["page"]) == {gold["page"]}
+    rebuilt = mine.pivot(index="row", columns="column", values="text").sort_index()
+    assert rebuilt.values.tolist() == gold["rows"]

@@ -47,6 +47,7 @@ def write_rows(rows: Iterable[dict], path: str | Path, columns: Sequence[str], f
     return count
 
 
+TABLE_CELL_COLUMNS = ("document", "page", "table", "caption", "row", "column", "text")
 SECTION_COLUMNS = ("document", "path", "heading", "level", "role", "role_confidence", "role_evidence", "page_start", "page_end", "text")
 INDICATOR_COLUMNS = (
     "document", "page", "section", "section_role", "indicator", "value", "unit", "kind", "qualifier", "low", "high",

@@ -429,7 +429,7 @@ def _figure(value: float) -> str:
     return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.2f}"
 
 
-export_app = typer.Typer(help="Export sections or indicators to CSV (or JSON Lines with --format jsonl).", no_args_is_help=True)
+export_app = typer.Typer(help="Export sections, indicators or table cells to CSV (or JSON Lines with --format jsonl).", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
 OutputOption = Annotated[Path, typer.Option("--output", "-o", help="File to write (.csv or .jsonl).", show_default=False)]
@@ -475,6 +475,24 @@ def export_sections(output: OutputOption, db: DbOption = None, fmt: FormatOption
         except (NotFoundError, ValueError) as exc:
             _fail(str(exc))
     typer.echo(f"wrote {count} sections to {output}")
+
+
+@export_app.command(
+    "tables",
+    help="Export every table cell: document, page, table (its number in the document), caption, row, column, text. "
+    "One row per cell, so tables of any shape share one file; pivot on row and column to rebuild a table.\n\n"
+    "Examples:\n\n  policy-nlp export tables -o tables.csv\n\n  policy-nlp export tables -o report.jsonl --doc elderly_care_services_report",
+)
+def export_tables(output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocFilter = None) -> None:
+    from ..errors import NotFoundError
+    from ..export import TABLE_CELL_COLUMNS, write_rows
+
+    with _open(db) as store:
+        try:
+            count = write_rows(store.table_cells(doc), output, TABLE_CELL_COLUMNS, fmt)
+        except (NotFoundError, ValueError) as exc:
+            _fail(str(exc))
+    typer.echo(f"wrote {count} table cells to {output}")
 
 
 def main() -> None:

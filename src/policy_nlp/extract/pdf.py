@@ -11,7 +11,7 @@ from ..model import Document, Line, Page
 from .blocks import group_blocks
 from .layout import Word, layout_lines
 from .running import find_running
-from .tables import find_tables, outside
+from .tables import attach_captions, find_tables, outside
 from .text import join_lines, word_counts
 
 # Tightly justified lines put words ~2 pt apart; pdfplumber's fixed 3 pt tolerance glues them.
@@ -98,6 +98,7 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
                     out.tables = find_tables(page, number, words if cfg["unruled_tables"] else None, cfg["min_gutter"])
                     words = outside(words, out.tables)
                 lines, out.columns = layout_lines(words, number, out.width, cfg["min_gutter"])
+                attach_captions(out.tables, lines)
             except InputError:
                 raise
             except Exception as exc:

@@ -464,6 +464,21 @@ class Store:
         for row in self.conn.execute(sql, args):
             yield dict(zip(keys, row))
 
+    def table_cells(self, doc: str | int | None = None) -> Iterator[dict]:
+        """One row per table cell (document, page, table number in the document, caption, row,
+        column, text), for export: long format, so tables of any shape share one CSV."""
+        args = [self.resolve(doc).id] if doc is not None else []
+        sql = ("SELECT d.stem, t.doc_id, t.page, t.caption, t.rows FROM tables t JOIN documents d ON d.id = t.doc_id"
+               + (" WHERE t.doc_id = ?" if args else "") + " ORDER BY t.doc_id, t.id")
+        number, current = 0, None
+        for stem, doc_id, page, caption, rows in self.conn.execute(sql, args):
+            number = number + 1 if doc_id == current else 1
+            current = doc_id
+            for r, cells in enumerate(json.loads(rows), start=1):
+                for c, text in enumerate(cells, start=1):
+                    yield {"document": stem, "page": page, "table": number, "caption": caption, "row": r,
+                           "column": c, "text": text}
+
     def indicators(self, doc: str | int | None = None, role: str | None = None, kind: str | None = None) -> Iterator[dict]:
         """Indicator rows with their document, for export; filtered by document, section role and kind."""
         where, args = [], []
