@@ -299,3 +299,12 @@ def test_sentence_vectors_are_cached_in_the_store(db, pair, monkeypatch):
     monkeypatch.setattr(embed, "load_embedder", no_model)
     again = compare([A, B], db=db)
     assert again.unique == pair.unique
+
+
+def test_python_api_compare_is_callable_like_the_cli(db, pair):
+    """`policy_nlp.compare([...])` as the README shows, although `policy_nlp.compare` is also a package."""
+    import policy_nlp
+
+    again = policy_nlp.compare([A, B], db=db)
+    assert again.pairs == pair.pairs and again.similarity == pair.similarity
+    assert policy_nlp.similar is similar

@@ -7,13 +7,15 @@ The Python API mirrors the CLI:
     doc = policy_nlp.load("smart_manufacturing_lanshan", db="policy.db")
     doc = policy_nlp.extract_pdf("paper.pdf")     # no store needed
     hits = policy_nlp.search("talent shortage", role="dilemma", db="policy.db")
+    result = policy_nlp.compare(["smart_manufacturing_lanshan", "smart_manufacturing_qinghe"], db="policy.db")
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["ingest", "extract_pdf", "extract_indicators", "load", "documents", "open_store", "search", "compare", "Document"]
+__all__ = ["ingest", "extract_pdf", "extract_indicators", "load", "documents", "open_store", "search", "compare", "similar",
+           "Document"]
 
 
 def __getattr__(name: str):
@@ -26,6 +28,11 @@ def __getattr__(name: str):
         from .search import search
 
         return search
+    if name in ("compare", "similar"):
+        import importlib
+
+        package = importlib.import_module(".compare", __name__)  # callable: policy_nlp.compare([...])
+        return package if name == "compare" else package.similar
     if name == "extract_indicators":
         from .indicators import extract_indicators
 
