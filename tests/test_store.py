@@ -154,3 +154,20 @@ def test_two_ingest_processes_on_one_database(tmp_path, db):
     rows = _consistent(db)
     assert len(rows) == 8
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_script_without_main_guard_can_ingest_with_workers(small_pdfs, tmp_path):
+    """Workers are spawned processes; a plain script that calls ingest(workers=2) at top level, as
+    in the README, must not be re-run inside them."""
+    script = tmp_path / "plain_script.py"
+    db = tmp_path / "plain.db"
+    script.write_text(
+        "import policy_nlp\n"
+        f"results = policy_nlp.ingest({[str(p) for p in small_pdfs]!r}, db={str(db)!r}, workers=2)\n"
+        "print(sorted(r.status for r in results))\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(["added"] * len(small_pdfs))

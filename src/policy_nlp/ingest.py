@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import multiprocessing
 import os
+import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .config import Pipeline, load_pipeline
 from .errors import InputError
@@ -165,6 +167,26 @@ def _init_worker(threads: int) -> None:
     os.environ["POLICY_NLP_TORCH_THREADS"] = str(threads)
 
 
+@contextlib.contextmanager
+def _workers_skip_main_script() -> Iterator[None]:
+    """A spawned worker first runs the caller's script again, to rebuild its `__main__`; a script
+    that calls `policy_nlp.ingest(..., workers=2)` at top level (no `if __name__ == "__main__":`)
+    would then start an ingest inside every worker and fail. The workers need nothing from the
+    script, so while the pool starts its processes the script is not named to them."""
+    main = sys.modules.get("__main__")
+    saved = {name: getattr(main, name) for name in ("__file__", "__spec__") if main is not None and hasattr(main, name)}
+    if main is None or saved.get("__file__") is None:
+        yield  # an interactive session or `python -c`: nothing would be re-run
+        return
+    del main.__file__
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
+
+
 def _run_parallel(todo, pipeline: Pipeline, workers: int, finish) -> None:
     """Process in parallel but store in input order, so document ids don't depend on timing."""
     order = {path: i for i, (path, _) in enumerate(todo)}
@@ -177,7 +199,8 @@ def _run_parallel(todo, pipeline: Pipeline, workers: int, finish) -> None:
     # "spawn", not fork: forking a process that already runs torch or OpenMP threads
     # (the Python API after a search, a test session) can deadlock the children.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool:
+    with _workers_skip_main_script(), \
+            ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool:
         running: dict[Future, tuple[Path, float]] = {}
         for path, key in queue:
             running[pool.submit(_work, key, pipeline)] = (path, time.perf_counter())
