@@ -255,6 +255,8 @@ def test_currencies(nlp) -> None:
         "The FAA grounded the Boeing 737 after the accidents.",  # a name with a number
         "Authority: 49 U.S.C. 106(g), 40113, 44701.",
         "See the Boeing 737–7/8/8200/9/10 Aircraft Maintenance Manual.",
+        "Install software version P12.1.2, part number (P/N) 2274–COL–AC2–26.",
+        "Missouri 64106.",
         "The plan follows the strategy Made in China 2025 and FR Doc. 2020–17221.",
         "See www.example.org/reports/2018%20-%20035%20Final%20Report.pdf for details.",
     ],
