@@ -257,6 +257,8 @@ def test_currencies(nlp) -> None:
         "See the Boeing 737–7/8/8200/9/10 Aircraft Maintenance Manual.",
         "Install software version P12.1.2, part number (P/N) 2274–COL–AC2–26.",
         "Missouri 64106.",
+        "– *0.5 – 0.1 *–0.3 –",  # a table row left in the text: figures without a word
+        "Source: Characteristics of the Population, <factfinder2.census.gov/bkmk/table/1.0/en /ACS/10_1YR/S2601A>.",
         "The plan follows the strategy Made in China 2025 and FR Doc. 2020–17221.",
         "See www.example.org/reports/2018%20-%20035%20Final%20Report.pdf for details.",
     ],

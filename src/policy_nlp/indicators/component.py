@@ -184,6 +184,10 @@ def _inherit_subjects(text: str, indicators: list[Indicator]) -> None:
         if prev.indicator and _FROM_TO.fullmatch(between) and re.search(r"\bfrom\s*$", text[:prev.start]):
             ind.indicator = prev.indicator  # "raise the share of X from 8.5% to 15%": both figures are X
             continue
+        if prev.indicator and re.fullmatch(r"\s*\(\s*", between) and ind.kind in ("percent", "fraction") \
+                and not ind.indicator:
+            ind.indicator = prev.indicator  # "56.7 million people (18.7 percent)": the share of those people
+            continue
         up_from = _UP_FROM.search(between)
         if prev.indicator and up_from and len(up_from.group(1).split()) <= 6:
             ind.indicator = prev.indicator  # "connect 60% of X by 2027, up from the present level of about 35%"

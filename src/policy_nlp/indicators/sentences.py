@@ -118,8 +118,16 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
 def may_hold_indicator(sentence: str) -> bool:
-    """Cheap test run before parsing: could this sentence hold a numeric indicator?"""
+    """Cheap test run before parsing: could this sentence hold a numeric indicator?
+
+    A run of figures without a word ("– *0.5 – 0.1 *–0.3", a table row left in the text) says
+    nothing about what it counts, so it is no indicator either."""
+    if not _WORD.search(sentence):
+        return False
     if _CANDIDATE.search(sentence):
         return True
     if not _DIGIT.search(sentence):
