@@ -308,3 +308,19 @@ def test_python_api_compare_is_callable_like_the_cli(db, pair):
     again = policy_nlp.compare([A, B], db=db)
     assert again.pairs == pair.pairs and again.similarity == pair.similarity
     assert policy_nlp.similar is similar
+
+
+def test_document_without_passages_compares_as_empty_not_as_an_error():
+    """A page that is all table (the NICS statistics sheet) has no passages and no vectors."""
+    from policy_nlp.compare.engine import _require_vectors
+    from policy_nlp.compare.passages import similarity_matrix
+    from policy_nlp.errors import StoreError
+    from policy_nlp.model import Document
+
+    empty = Document(path="table_only.pdf", sha256="0" * 64)
+    vectors = _require_vectors(empty, 384)
+    assert vectors.shape == (0, 384)
+    other = np.eye(3, 384, dtype=np.float32)
+    assert similarity_matrix([other, vectors])[0, 1] == 0.0
+    with pytest.raises(StoreError):  # a document with passages but no vectors does need `reindex`
+        _require_vectors(Document(path="p.pdf", sha256="1" * 64, passages=[Passage(text="x", page=1, section="", section_index=0)]), 384)

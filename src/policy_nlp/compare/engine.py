@@ -119,10 +119,16 @@ def _encoder(model: str, store=None, batch_size: int = 32):
     return encode
 
 
-def _require_vectors(doc: Document) -> np.ndarray:
+def _require_vectors(doc: Document, dim: int | None = None) -> np.ndarray:
     if doc.embeddings is None:
+        if not doc.passages and dim:
+            return np.zeros((0, dim), dtype=np.float32)  # all tables or figures: nothing to compare, not an error
         raise StoreError(f"{doc.name}: no passage embeddings stored (run `policy-nlp reindex`)")
     return np.asarray(doc.embeddings, dtype=np.float32)
+
+
+def _dimension(docs: list[Document]) -> int | None:
+    return next((len(d.embeddings[0]) for d in docs if d.embeddings is not None and len(d.embeddings)), None)
 
 
 def compare(
@@ -160,7 +166,8 @@ def _compare(store, docs: list[str | int], role: str | None, threshold: float | 
     for d in loaded:
         if d.embed_model and d.embed_model != model:
             raise StoreError(f"{d.name}: embedded with '{d.embed_model}', not '{model}'; run `policy-nlp reindex`")
-    vectors = [_require_vectors(d) for d in loaded]
+    dim = _dimension(loaded)
+    vectors = [_require_vectors(d, dim) for d in loaded]
     roles = [role] if role else list(CONTENT_ROLES)
     if unique_threshold is not None:
         unique_source = "given by the caller"
@@ -245,7 +252,7 @@ def similar(
         target = store.load(doc) if doc is not None else None
         others = [store.load(info.id) for info in store.documents() if target is None or info.id != target.id]
     if target is not None:
-        query = _require_vectors(target)
+        query = _require_vectors(target, _dimension(others))
     else:
         from ..embed import load_embedder
 
