@@ -449,15 +449,9 @@ def export_indicators(
     output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocFilter = None, role: RoleFilter = None,
     kind: Annotated[Optional[str], typer.Option("--kind", help="Only this kind (count, percent, money, rank, ...).")] = None,
 ) -> None:
-    from ..errors import NotFoundError
-    from ..export import INDICATOR_COLUMNS, write_rows
+    from ..export import INDICATOR_COLUMNS
 
-    with _open(db) as store:
-        try:
-            count = write_rows(store.indicators(doc, role, kind), output, INDICATOR_COLUMNS, fmt)
-        except (NotFoundError, ValueError) as exc:
-            _fail(str(exc))
-    typer.echo(f"wrote {count} indicators to {output}")
+    _export(db, lambda store: store.indicators(doc, role, kind), INDICATOR_COLUMNS, output, fmt, "indicators")
 
 
 @export_app.command(
@@ -466,15 +460,9 @@ def export_indicators(
     "Examples:\n\n  policy-nlp export sections -o sections.csv\n\n  policy-nlp export sections -o rec.jsonl --role recommendation",
 )
 def export_sections(output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocFilter = None, role: RoleFilter = None) -> None:
-    from ..errors import NotFoundError
-    from ..export import SECTION_COLUMNS, write_rows
+    from ..export import SECTION_COLUMNS
 
-    with _open(db) as store:
-        try:
-            count = write_rows(store.sections(doc, role), output, SECTION_COLUMNS, fmt)
-        except (NotFoundError, ValueError) as exc:
-            _fail(str(exc))
-    typer.echo(f"wrote {count} sections to {output}")
+    _export(db, lambda store: store.sections(doc, role), SECTION_COLUMNS, output, fmt, "sections")
 
 
 @export_app.command(
@@ -484,15 +472,22 @@ def export_sections(output: OutputOption, db: DbOption = None, fmt: FormatOption
     "Examples:\n\n  policy-nlp export tables -o tables.csv\n\n  policy-nlp export tables -o report.jsonl --doc elderly_care_services_report",
 )
 def export_tables(output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocFilter = None) -> None:
+    from ..export import TABLE_CELL_COLUMNS
+
+    _export(db, lambda store: store.table_cells(doc), TABLE_CELL_COLUMNS, output, fmt, "table cells")
+
+
+def _export(db, rows, columns, output: Path, fmt: str | None, noun: str) -> None:
+    """Write the store's `rows(store)` to `output`; a bad document name or format is one line, exit 1."""
     from ..errors import NotFoundError
-    from ..export import TABLE_CELL_COLUMNS, write_rows
+    from ..export import write_rows
 
     with _open(db) as store:
         try:
-            count = write_rows(store.table_cells(doc), output, TABLE_CELL_COLUMNS, fmt)
+            count = write_rows(rows(store), output, columns, fmt)
         except (NotFoundError, ValueError) as exc:
             _fail(str(exc))
-    typer.echo(f"wrote {count} table cells to {output}")
+    typer.echo(f"wrote {count} {noun} to {output}")
 
 
 def main() -> None:
