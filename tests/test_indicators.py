@@ -402,3 +402,9 @@ def test_a_capitalised_word_before_a_number_names_it_only_mid_sentence(nlp) -> N
     assert [i.raw_text for i in extract_indicators("Over 130 million users joined; Shandong has 16 cities.")] == [
         "Over 130 million", "16"]
     assert [i.raw_text for i in extract_indicators("Output in Germany rose 5% in June 2023.")] == ["5%"]
+
+
+def test_a_later_time_phrase_belongs_to_the_figure_next_to_it(nlp) -> None:
+    found = extract_indicators("However, fewer than 20% of small firms share production data, and the talent gap "
+                               "will reach about 30,000 by 2025.")
+    assert [(i.raw_text, i.period) for i in found] == [("fewer than 20%", ""), ("about 30,000", "by 2025")]

@@ -124,7 +124,7 @@ class IndicatorComponent:
                 start=q.start, end=q.end, raw_text=q.text, value=q.value, unit=q.unit, kind=q.kind,
                 qualifier=q.qualifier, low=q.low, high=q.high,
                 indicator=subject,
-                period=period_of(doc, found, span.start, span.end - 1, self._token_bounds(doc, sent)),
+                period=period_of(doc, found, span.start, span.end - 1, self._token_bounds(doc, sent), quantity_tokens),
                 place=place_of(doc, found, places, span.start, span.end - 1, quantity_tokens, default,
                                self._token_bounds(doc, sent), text),
                 change=q.change,

@@ -129,8 +129,12 @@ def load_places(path: str) -> PlaceIndex:
     return PlaceIndex.load(path)
 
 
-def period_of(doc: Doc, found: Found, first_token: int, last_token: int, sentence: tuple[int, int]) -> str:
-    """The time phrase for a quantity spanning tokens [first_token, last_token] of a sentence (token range)."""
+def period_of(doc: Doc, found: Found, first_token: int, last_token: int, sentence: tuple[int, int],
+              quantity_tokens: frozenset[int] | set[int] = frozenset()) -> str:
+    """The time phrase for a quantity spanning tokens [first_token, last_token] of a sentence (token range).
+
+    A time phrase after the figure is only its own when no other figure stands between them
+    ("fewer than 20% ..., and the gap will reach 30,000 by 2025": the year is the gap's)."""
     sent_start, sent_end = sentence
     clause_start, clause_end = _clause_bounds(doc, first_token, sent_start, sent_end)
     before: tuple[int, str] | None = None
@@ -147,7 +151,8 @@ def period_of(doc: Doc, found: Found, first_token: int, last_token: int, sentenc
         text = _period_text(span.text)
         if e <= first_token:
             before = (e, text) if before is None or e > before[0] else before
-        elif s > last_token and clause_start <= s < clause_end and after is None:
+        elif s > last_token and clause_start <= s < clause_end and after is None \
+                and not any(k in quantity_tokens for k in range(last_token + 1, s)):
             after = (s, text)
     if after is not None and after[0] == last_token + 1:
         return after[1]  # "from 12% in 2015 to 31% in 2023": a time phrase right after the figure binds it
