@@ -331,7 +331,18 @@ def _before(doc: Doc, span: Span, core: Span, skip: set[int], places: set[str]) 
         k -= 1
     if k < 0 or k in skip or not (upos(doc[k]) in ("NOUN", "PROPN") or _value_added(doc[k])):
         return None
-    return _subject_phrase(doc, k, skip, places)
+    return _subject_phrase(doc, k, skip, places) or _gerund_subject(doc, k, skip)
+
+
+def _gerund_subject(doc: Doc, end: int, skip: set[int]) -> list[Token] | None:
+    """'Extending coverage to all older residents would cost 380 million yuan': a clause that opens
+    with a gerund is the subject, up to its verb."""
+    start = end
+    while start > 0 and not (doc[start - 1].is_punct and doc[start - 1].tag_ != "HYPH") and start - 1 not in skip:
+        start -= 1
+    if doc[start].tag_ != "VBG" or (start > 0 and not doc[start - 1].is_punct) or end - start >= _MAX_TOKENS:
+        return None
+    return list(doc[start:end + 1])
 
 
 def _value_added(t: Token) -> bool:
