@@ -120,13 +120,14 @@ class IndicatorComponent:
             subject = subject_of(doc, span, others, place_names, q.kind, core)
             if subject is None:
                 needs_parse, subject = True, ""
+            sentence_tokens = self._token_bounds(doc, sent)
             out.append(Indicator(
                 start=q.start, end=q.end, raw_text=q.text, value=q.value, unit=q.unit, kind=q.kind,
                 qualifier=q.qualifier, low=q.low, high=q.high,
                 indicator=subject,
-                period=period_of(doc, found, span.start, span.end - 1, self._token_bounds(doc, sent), quantity_tokens),
+                period=period_of(doc, found, span.start, span.end - 1, sentence_tokens, quantity_tokens),
                 place=place_of(doc, found, places, span.start, span.end - 1, quantity_tokens, default,
-                               self._token_bounds(doc, sent), text),
+                               sentence_tokens, text),
                 change=q.change,
                 sentence=re.sub(r"\s+", " ", text[sent[0]:sent[1]]).strip(),
             ))

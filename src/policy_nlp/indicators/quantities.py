@@ -24,6 +24,7 @@ from .numbers import (
     signed_value,
 )
 from .patterns import Found
+from .spans import token_bounds
 from .units import Unit, UnitLexicon
 
 # Where a numeral may start: a digit, a vulgar fraction, or ".5".
@@ -115,7 +116,7 @@ class _Scan:
         self.text = doc.text if text is None else text
         self.found = found
         self.lex = lexicon
-        self.tok_starts = doc.to_array("IDX").tolist() if len(doc) else []  # no Token objects: cheaper
+        self.tok_starts = token_bounds(doc)[0]  # no Token objects: cheaper
         self.masks = found.masks
         self.mask_starts = [s for s, _ in found.masks]
         # Qualifier-like spans keyed by the character where they end, to look left of a number.

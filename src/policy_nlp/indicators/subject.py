@@ -407,7 +407,7 @@ def _object_phrase(doc: Doc, end: int, skip: set[int]) -> list[Token] | None:
     while start - 1 >= 0 and end - start < _MAX_TOKENS:
         prev = doc[start - 1]
         if prev.tag_ in ("VB", "VBD", "VBP", "VBZ", "MD") and prev.i not in skip:
-            words = [w for w in doc[start:end + 1]]
+            words = list(doc[start:end + 1])
             while words and (words[0].lower_ in _DETERMINERS or upos(words[0]) == "DET"):
                 words.pop(0)
             return words or None

@@ -7,6 +7,7 @@ it; every document is written inside one transaction, so an interrupted ingest
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -541,8 +542,6 @@ _VECTOR_CACHE = (
 
 
 def _text_key(text: str) -> bytes:
-    import hashlib
-
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
