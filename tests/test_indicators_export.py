@@ -77,3 +77,15 @@ def test_export_tables_rebuilds_the_truth_table_with_its_caption(db, tmp_path):
     assert set(mine["caption"]) == {gold["caption"]} and set(mine["page"]) == {gold["page"]}
     rebuilt = mine.pivot(index="row", columns="column", values="text").sort_index()
     assert rebuilt.values.tolist() == gold["rows"]
+
+
+def test_exported_file_has_ordinary_permissions(db, tmp_path):
+    import os
+
+    out = tmp_path / "sections.csv"
+    old = os.umask(0o022)
+    try:
+        assert run_cli("export", "sections", "-o", str(out), "--db", str(db)).returncode == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600: others may read it, as with any file

@@ -40,6 +40,10 @@ def write_rows(rows: Iterable[dict], path: str | Path, columns: Sequence[str], f
                 for row in rows:
                     fh.write(json.dumps({k: row.get(k) for k in columns}, ensure_ascii=False) + "\n")
                     count += 1
+        # mkstemp creates the file readable by its owner only; an export is an ordinary file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
