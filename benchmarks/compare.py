@@ -33,8 +33,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from policy_nlp.compare import compare  # noqa: E402
-from policy_nlp.ingest import ingest  # noqa: E402
+from policy_nlp.comparison import compare  # noqa: E402
+from policy_nlp.ingestion import ingest  # noqa: E402
 
 
 def squash(text: str) -> str:
@@ -44,7 +44,7 @@ def squash(text: str) -> str:
 _COLD = """
 import sys, time
 sys.path.insert(0, sys.argv[1])
-from policy_nlp.compare import compare
+from policy_nlp.comparison import compare
 start = time.perf_counter()
 compare(sys.argv[3:], db=sys.argv[2])
 print(time.perf_counter() - start)

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def one_run(folder: str, workers: int, pipeline: str | None) -> dict:
-    from policy_nlp.ingest import ingest
+    from policy_nlp.ingestion import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

@@ -15,7 +15,7 @@ Relevance (SHARED/bench/retrieval/{cisi,cran,med}, Glasgow IR collections):
   the project's own code: one Document per record with one page, block, section and passage
   (title + text, so ranking is per record), passage vectors from load_embedder().encode,
   stored by Store.put_document exactly as ingest stores them. Queries go through
-  policy_nlp.search.search(query, mode=..., top=100, db=...) and hits map back to record ids.
+  policy_nlp.retrieval.search(query, mode=..., top=100, db=...) and hits map back to record ids.
   Metrics: nDCG@10 (binary gains) and Recall@100, averaged over the queries that have at least
   one relevant record. Relevance: CISI.REL and MED.REL every listed pair; cran.qrels codes 1-4
   (code -1 is "no interest"); cran.qrels numbers queries 1..225 in file order (not the .I ids).
@@ -256,7 +256,7 @@ def build_collection_store(coll: Collection, rebuild: bool) -> tuple[Path, dict]
 
 def run_engine(coll: Collection, db: Path) -> dict[str, dict[str, list[tuple[str, float]]]]:
     """mode -> query id -> [(record id, score)] best first, top 100, through policy_nlp.search."""
-    from policy_nlp.search import search
+    from policy_nlp.retrieval import search
 
     runs: dict[str, dict[str, list[tuple[str, float]]]] = {m: {} for m in MODES}
     for mode in MODES:
@@ -564,9 +564,9 @@ def _pct(values: list[float], q: float) -> float:
 def measure_size(db: Path, queries: list[str], rounds: int) -> dict:
     """In a fresh process: cold index load, memory, and per-mode latency of search()."""
     from policy_nlp.embed import load_embedder
-    from policy_nlp.search import search
-    from policy_nlp.search.dense import load_index
-    from policy_nlp.search.lexical import bm25_search
+    from policy_nlp.retrieval import search
+    from policy_nlp.retrieval.dense import load_index
+    from policy_nlp.retrieval.lexical import bm25_search
     from policy_nlp.store import open_store
 
     out: dict = {"rss_start_mb": round(_proc_status()["VmRSS"], 1)}

@@ -13,12 +13,12 @@ import pytest
 
 from conftest import CORPUS, REPO, run_cli
 
-from policy_nlp.compare import compare, similar
-from policy_nlp.compare.report import render_html, write_html
-from policy_nlp.compare.sentences import (
+from policy_nlp.comparison import compare, similar
+from policy_nlp.comparison.report import render_html, write_html
+from policy_nlp.comparison.sentences import (
     is_anaphoric, is_signposting, judge, passage_sentences, sentence_vectors, split_documents,
 )
-from policy_nlp.ingest import ingest
+from policy_nlp.ingestion import ingest
 from policy_nlp.model import Passage
 
 LABELS = json.loads((REPO / "benchmarks/gold/compare_pairs.json").read_text())
@@ -312,8 +312,8 @@ def test_python_api_compare_is_callable_like_the_cli(db, pair):
 
 def test_document_without_passages_compares_as_empty_not_as_an_error():
     """A page that is all table (the NICS statistics sheet) has no passages and no vectors."""
-    from policy_nlp.compare.engine import _require_vectors
-    from policy_nlp.compare.passages import similarity_matrix
+    from policy_nlp.comparison.engine import _require_vectors
+    from policy_nlp.comparison.passages import similarity_matrix
     from policy_nlp.errors import StoreError
     from policy_nlp.model import Document
 

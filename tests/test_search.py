@@ -10,8 +10,8 @@ import pytest
 from conftest import CORPUS, make_pdf, run_cli
 
 from policy_nlp.errors import StoreError
-from policy_nlp.ingest import ingest
-from policy_nlp.search import search
+from policy_nlp.ingestion import ingest
+from policy_nlp.retrieval import search
 from policy_nlp.store import open_store
 
 

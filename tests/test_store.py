@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO, make_pdf, run_cli
 
 from policy_nlp.errors import NotFoundError, StoreError
-from policy_nlp.ingest import ingest
+from policy_nlp.ingestion import ingest
 from policy_nlp.store import SCHEMA_VERSION, open_store
 
 

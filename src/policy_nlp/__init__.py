@@ -14,43 +14,38 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["ingest", "extract_pdf", "extract_indicators", "load", "documents", "open_store", "search", "compare", "similar",
-           "Document"]
+# Public name -> (module, attribute). Packages are nouns and functions verbs, so importing any
+# subpackage never rebinds one of these names (`policy_nlp.retrieval` is a package,
+# `policy_nlp.search` a function). Resolved lazily so `import policy_nlp` and the CLI's
+# --help stay fast, then kept as ordinary module attributes.
+_PUBLIC = {
+    "ingest": (".ingestion", "ingest"),
+    "extract_pdf": (".extract", "extract_pdf"),
+    "extract_indicators": (".indicators", "extract_indicators"),
+    "load": (".api", "load"),
+    "documents": (".api", "documents"),
+    "delete": (".api", "delete"),
+    "open_store": (".store", "open_store"),
+    "search": (".retrieval", "search"),
+    "compare": (".comparison", "compare"),
+    "similar": (".comparison", "similar"),
+    "Document": (".model", "Document"),
+}
+
+__all__ = sorted(_PUBLIC)
 
 
 def __getattr__(name: str):
-    # Lazy so `import policy_nlp` (and the CLI's --help) stays fast.
-    if name == "ingest":
-        from .ingest import ingest
+    try:
+        module_name, attribute = _PUBLIC[name]
+    except KeyError:
+        raise AttributeError(f"module 'policy_nlp' has no attribute {name!r}") from None
+    import importlib
 
-        return ingest
-    if name == "search":
-        from .search import search
+    value = getattr(importlib.import_module(module_name, __name__), attribute)
+    globals()[name] = value
+    return value
 
-        return search
-    if name in ("compare", "similar"):
-        import importlib
 
-        package = importlib.import_module(".compare", __name__)  # callable: policy_nlp.compare([...])
-        return package if name == "compare" else package.similar
-    if name == "extract_indicators":
-        from .indicators import extract_indicators
-
-        return extract_indicators
-    if name == "extract_pdf":
-        from .extract import extract_pdf
-
-        return extract_pdf
-    if name == "open_store":
-        from .store import open_store
-
-        return open_store
-    if name == "Document":
-        from .model import Document
-
-        return Document
-    if name in ("load", "documents"):
-        from . import api
-
-        return getattr(api, name)
-    raise AttributeError(f"module 'policy_nlp' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))

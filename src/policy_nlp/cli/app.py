@@ -66,7 +66,7 @@ def ingest(
 ) -> None:
     from ..config import PipelineError, load_pipeline
     from ..errors import PolicyNLPError
-    from ..ingest import ingest as run_ingest
+    from ..ingestion import ingest as run_ingest
 
     try:
         pipe = load_pipeline(pipeline)
@@ -259,7 +259,7 @@ def search(
 ) -> None:
     from ..config import PipelineError
     from ..errors import PolicyNLPError
-    from ..search import search as run_search
+    from ..retrieval import search as run_search
 
     _open(db).close()  # a clear error when the store is missing
     try:
@@ -330,7 +330,7 @@ def compare(
     pipeline: Annotated[Optional[Path], typer.Option("--pipeline", help="Pipeline TOML naming the embedding model.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    from ..compare import compare as run_compare
+    from ..comparison import compare as run_compare
     from ..config import PipelineError
     from ..errors import PolicyNLPError
 
@@ -340,11 +340,11 @@ def compare(
     except (PolicyNLPError, PipelineError) as exc:
         _fail(str(exc))
     if html:
-        from ..compare.report import write_html
+        from ..comparison.report import write_html
 
         write_html(result, html)
     if csv_dir:
-        from ..compare.tables import write_csv_tables
+        from ..comparison.tables import write_csv_tables
 
         write_csv_tables(result, csv_dir)
     if as_json:
@@ -403,7 +403,7 @@ def similar(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    from ..compare import similar as run_similar
+    from ..comparison import similar as run_similar
     from ..errors import PolicyNLPError
 
     _open(db).close()
