@@ -9,22 +9,46 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
-FORMATS = ("csv", "jsonl")
+from .vocabulary import EXPORT_FORMATS, FORMAT_SUFFIXES, check_choice
+
+FORMATS = EXPORT_FORMATS
+
+
+class OutputError(ValueError):
+    """An output path that cannot be written as asked (unknown format, missing folder)."""
 
 
 def format_for(path: Path, fmt: str | None) -> str:
+    """The format named by `fmt`, else by the file's suffix; an unknown suffix is refused rather
+    than guessed (CSV text in a file named .xlsx would not open in Excel)."""
     if fmt:
-        if fmt not in FORMATS:
-            raise ValueError(f"unknown format '{fmt}' (choose {', '.join(FORMATS)})")
-        return fmt
-    return "jsonl" if path.suffix.lower() in (".jsonl", ".json", ".ndjson") else "csv"
+        return check_choice("format", fmt, EXPORT_FORMATS)
+    try:
+        return FORMAT_SUFFIXES[path.suffix.lower()]
+    except KeyError:
+        suffix = path.suffix or "(none)"
+        raise OutputError(
+            f"{path}: unknown output format for suffix {suffix}; name the file .csv or .jsonl, or say --format csv|jsonl"
+        ) from None
+
+
+def check_output(path: str | Path, fmt: str | None = None) -> str:
+    """The format to write `path` in, after checking its folder exists (a typo in a folder name
+    must not silently create a new tree)."""
+    path = Path(path)
+    fmt = format_for(path, fmt)
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder, not a file")
+    return fmt
 
 
 def write_rows(rows: Iterable[dict], path: str | Path, columns: Sequence[str], fmt: str | None = None) -> int:
     """Write rows atomically (a temporary file renamed into place); returns the number of rows."""
     path = Path(path)
-    fmt = format_for(path, fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    fmt = check_output(path, fmt)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     count = 0
     try:

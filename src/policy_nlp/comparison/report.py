@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from ..export import OutputError
 from .engine import Comparison
 
 _CSS = """
@@ -125,6 +126,7 @@ def render_html(comparison: Comparison) -> str:
 
 def write_html(comparison: Comparison, path: str | Path) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        raise OutputError(f"{path}: folder {path.parent} does not exist")
     path.write_text(render_html(comparison), encoding="utf-8")
     return path

