@@ -133,3 +133,35 @@ def test_three_column_rule_reads_in_column_order():
     assert all(p >= 0 for p in positions) and positions == sorted(positions)
     assert "Federal Register / Vol. 85, No. 152" not in text
     assert max(p.columns for p in doc.pages) == 3
+
+
+def _same_objects(slow: dict, fast: dict) -> bool:
+    # Image streams are distinct objects in two opened files, and their names come from id(): compare by repr.
+    if list(slow) != list(fast):
+        return False
+    for kind in slow:
+        for a, b in zip(slow[kind], fast[kind], strict=True):
+            if list(a) != list(b):
+                return False
+            for key in a:
+                if kind == "image" and key == "name":
+                    continue
+                if a[key] != b[key] and repr(a[key]) != repr(b[key]):
+                    return False
+    return True
+
+
+@pytest.mark.parametrize("path", [CORPUS / "rural_clean_energy_hexi.pdf", SHARED_CORPUS / "dpr-paper-two-column.pdf",
+                                  SHARED_CORPUS / "faa-amt-handbook-sample.pdf"], ids=lambda p: p.stem)
+def test_fast_char_objects_are_pdfplumbers(path):
+    import pdfplumber
+
+    from policy_nlp.extract.objects import use_fast_chars
+
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    with pdfplumber.open(path) as plain, pdfplumber.open(path) as fast:
+        for slow_page, fast_page in zip(plain.pages, fast.pages):
+            use_fast_chars(fast_page)
+            assert fast_page.chars, "a text page"
+            assert _same_objects(slow_page.objects, fast_page.objects)
