@@ -46,11 +46,35 @@ def find_ruled_tables(page, page_number: int) -> list[Table]:
         return []
     tables: list[Table] = []
     for found in page.find_tables():
-        rows = [[normalize_text(cell or "") for cell in row] for row in found.extract()]
+        rows = [[normalize_text(cell or "") for cell in row] for row in _cell_texts(found, page.chars)]
         rows = [row for row in rows if any(row)]
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
             tables.append(Table(page=page_number, bbox=tuple(found.bbox), rows=rows))
     return tables
+
+
+class _CharsOnly:
+    """Stands for the page in a pdfplumber table: its extract() reads only `.chars`."""
+
+    def __init__(self, chars: list[dict]) -> None:
+        self.chars = chars
+
+
+def _cell_texts(found, chars: list[dict]) -> list[list[str | None]]:
+    """found.extract(), given only the characters inside the table.
+
+    pdfplumber tests every character of the page against every row; a row lies inside the
+    table's box, so the characters outside it (the prose around a table) can be left out first,
+    with the same midpoint test.
+    """
+    from pdfplumber.table import Table as PlumberTable
+
+    x0, top, x1, bottom = found.bbox
+    inside_box = [
+        c for c in chars
+        if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
+    ]
+    return PlumberTable(_CharsOnly(inside_box), found.cells).extract()
 
 
 def outside(words: list[Word], tables: list[Table]) -> list[Word]:
