@@ -19,3 +19,11 @@ def load(doc: str | int, db: str | Path | None = None) -> Document:
     """One stored document by id, file name or stem, like `policy-nlp show`."""
     with open_store(db, create=False) as store:
         return store.load(doc)
+
+
+def delete(docs, db: str | Path | None = None) -> list[DocumentInfo]:
+    """Remove documents (ids, file names, stems or paths) and everything derived from them, in
+    one transaction; if one is unknown nothing is removed and NotFoundError names it. Returns the
+    removed documents."""
+    with open_store(db, create=False) as store:
+        return store.delete_documents(docs)

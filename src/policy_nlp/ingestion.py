@@ -1,13 +1,18 @@
-"""Ingest: find input files, process them (optionally in parallel), store each in one transaction."""
+"""Ingest: find input files, process them in chunks (optionally in worker processes), store each
+document in its own transaction, in input order."""
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import logging
 import multiprocessing
 import os
+import re
 import sys
 import time
+import warnings
+from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,18 +24,28 @@ from .extract.pdf import file_sha256
 from .store import open_store
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
+# A chunk of small files shares each model call; a PDF is a chunk of its own, as its pages are
+# enough to fill the model's batches and a single file per task keeps the workers balanced.
+CHUNK_FILES = 64
+CHUNK_BYTES = 256 * 1024
 
 
 @dataclass
 class IngestResult:
     path: str
-    status: str  # added | replaced | unchanged | failed
+    status: str  # added | replaced | unchanged | alias | failed
     doc_id: int | None = None
     pages: int = 0
     blocks: int = 0
     seconds: float = 0.0
     message: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    # Library warnings (pdfminer, pdfplumber, Python warnings) raised while processing this file:
+    # distinct messages with their counts, "Could not get FontBBox from font descriptor ×20".
+    warnings: list[str] = field(default_factory=list)
+    n_warnings: int = 0
+    same_as: int | None = None  # status "alias": the stored document with the same content
+    same_as_name: str = ""
 
     @property
     def failed(self) -> bool:
@@ -41,7 +56,22 @@ class IngestResult:
             return f"FAILED  {self.message}"
         if self.status == "unchanged":
             return f"skipped {self.path}: unchanged since last ingest (document {self.doc_id}; --force re-processes)"
+        if self.status == "alias":
+            return (f"alias   {self.path}: same content as document {self.same_as} ({self.same_as_name}); "
+                    "recorded as another name of it")
         return f"{self.status:7s} {self.path}: document {self.doc_id}, {self.pages} pages, {self.blocks} blocks, {self.seconds:.2f}s"
+
+    def warning_summary(self) -> str | None:
+        """One line naming the file and its library warnings, or None when there were none."""
+        if not self.n_warnings:
+            return None
+        noun = "library warning" if self.n_warnings == 1 else "library warnings"
+        return f"warning {Path(self.path).name}: {self.n_warnings} {noun} ({'; '.join(self.warnings)})"
+
+    def _set_warnings(self, counts: Counter) -> "IngestResult":
+        self.warnings = [f"{text} ×{n}" for text, n in counts.most_common()]
+        self.n_warnings = sum(counts.values())
+        return self
 
 
 def _is_project_file(path: Path) -> bool:
@@ -86,17 +116,166 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult
     return files, problems
 
 
-def _work(path: str, pipeline: Pipeline):
-    """Runs in a worker process: returns a Document or the InputError."""
-    from .pipeline import process_file
 
-    timings: dict[str, float] = {}
+# -- library warnings --------------------------------------------------------------------------
+
+def _warning_text(message: str, templated: bool) -> str:
+    """The gist of a warning, so repeats group: the message template's words before its details
+    ("Could not get FontBBox from font descriptor because %r cannot be parsed" -> its first part)."""
+    text = " ".join(message.strip().splitlines()[:1][0].split()) if message.strip() else "(empty warning)"
+    text = re.split(r"\s+because\s+|:\s+%", text)[0]
+    if templated:
+        text = re.sub(r"%[-#0 +]*\d*(?:\.\d+)?[sdrifgex]", "…", text)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.counts: Counter = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.msg, str) and record.args:
+            self.counts[_warning_text(record.msg, templated=True)] += 1
+        else:
+            self.counts[_warning_text(str(record.msg), templated=False)] += 1
+
+
+@contextlib.contextmanager
+def capture_library_warnings() -> Iterator[Counter]:
+    """Collect logging records (WARNING and up, any library) and Python warnings instead of letting
+    them reach the terminal; yields the Counter of message -> count, complete once the block ends.
+
+    The root logger's handlers are swapped out for the duration: pdfminer logs through its own
+    loggers with no handler, so its records would otherwise reach the last-resort handler and be
+    printed without the file's name."""
+    collector = _Collector()
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers = [collector]
     try:
-        return process_file(path, pipeline, timings), timings
-    except InputError as exc:
-        return exc, timings
-    except Exception as exc:  # a bug or an odd file must not stop the batch
-        return InputError(path, f"could not be processed ({type(exc).__name__}: {exc})"), timings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                yield collector.counts
+            finally:
+                for w in caught:
+                    collector.counts[_warning_text(f"{w.category.__name__}: {w.message}", templated=False)] += 1
+    finally:
+        root.handlers = saved
+
+
+# -- processing (in a worker process, or in this one) ------------------------------------------
+
+_WARM: set = set()
+
+
+def _ensure_warm(pipeline: Pipeline) -> None:
+    """Load the pipeline's models once per process. What loading says (deprecation notices and the
+    like) belongs to no file and is dropped; a model that fails to load fails each file later,
+    with the reason."""
+    key = (str(pipeline.path), pipeline.name, tuple(pipeline.stages))
+    if key in _WARM:
+        return
+    _WARM.add(key)
+    from .pipeline import warm_up
+
+    with capture_library_warnings():
+        try:
+            warm_up(pipeline)
+        except Exception:
+            pass
+
+
+def _failure(path: str, exc: BaseException) -> InputError:
+    if isinstance(exc, InputError):
+        return exc
+    return InputError(path, f"could not be processed ({type(exc).__name__}: {exc})")
+
+
+def process_chunk(paths: list[str], pipeline: Pipeline) -> list[tuple]:
+    """Files -> [(Document or InputError, stage seconds, warning counts)], one per file, in order.
+
+    Each file is extracted on its own (a bad file fails alone); the later stages run once over all
+    the chunk's documents. Should they fail, each document is processed again on its own, so one
+    document's failure never costs the others."""
+    from .pipeline import extract, run_stages
+
+    outcomes: list[list] = []
+    for path in paths:
+        timings: dict[str, float] = {}
+        with capture_library_warnings() as counts:
+            start = time.perf_counter()
+            try:
+                outcome = extract(path, pipeline)
+            except Exception as exc:  # a bug or an odd file must not stop the batch
+                outcome = _failure(path, exc)
+            timings["extract"] = time.perf_counter() - start
+        outcomes.append([outcome, timings, counts])
+    ok = [o for o in outcomes if not isinstance(o[0], InputError)]
+    if not ok:
+        return [tuple(o) for o in outcomes]
+    _ensure_warm(pipeline)
+    docs = [o[0] for o in ok]
+    timings = {}
+    with capture_library_warnings() as counts:
+        try:
+            run_stages(docs, pipeline, timings)
+            error = None
+        except Exception as exc:
+            error = exc
+    if error is not None and len(paths) > 1:
+        return [process_chunk([path], pipeline)[0] for path in paths]
+    if error is not None:
+        ok[0][0] = _failure(paths[0], error)
+    weights = [len(d.passages) + 1 for d in docs]
+    for o, weight in zip(ok, weights):
+        for stage, seconds in timings.items():
+            o[1][stage] = seconds * weight / sum(weights)
+    if counts:
+        # Said while the chunk's documents were processed together: given to its first document.
+        note = "" if len(ok) == 1 else f" (while processing {len(ok)} files together)"
+        ok[0][2].update({f"{text}{note}": n for text, n in counts.items()})
+    return [tuple(o) for o in outcomes]
+
+
+def _init_worker(threads: int, pipeline: Pipeline) -> None:
+    """Share the cores between workers (torch and ONNX Runtime would otherwise start one thread per
+    core in each), then load the models before the first chunk arrives."""
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[name] = str(threads)
+    os.environ["POLICY_NLP_TORCH_THREADS"] = str(threads)
+    os.environ["POLICY_NLP_THREADS"] = str(threads)
+    _ensure_warm(pipeline)
+
+
+# -- ingest ------------------------------------------------------------------------------------
+
+@dataclass
+class _Item:
+    path: Path  # as given
+    key: str  # resolved, as stored
+    size: int
+    copies: list[Path] = field(default_factory=list)  # same content later in the batch
+
+
+def _chunks(items: list[_Item]) -> list[list[_Item]]:
+    chunks: list[list[_Item]] = []
+    current: list[_Item] = []
+    size = 0
+    for item in items:
+        small = item.path.suffix.lower() in (".txt", ".md", ".markdown")
+        if current and (not small or len(current) >= CHUNK_FILES or size + item.size > CHUNK_BYTES):
+            chunks.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += item.size
+        if not small:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def ingest(
@@ -111,60 +290,74 @@ def ingest(
 ) -> list[IngestResult]:
     """Ingest files into the store at `db`. Failures are returned, never raised.
 
-    `on_start(n_files)` and `on_result(result)` let a caller show progress.
+    A file whose content is already stored under another path is recorded as another name of that
+    document (status "alias"). `on_start(n_files)` and `on_result(result)` let a caller show progress.
     """
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline)
     files, results = discover(paths)
+
+    def emit(r: IngestResult) -> None:
+        results.append(r)
+        on_result and on_result(r)
+
     for r in results:
         on_result and on_result(r)
     on_start and on_start(len(files))
     with open_store(db) as store:
-        todo: list[tuple[Path, str]] = []
+        todo: list[_Item] = []
+        first_by_sha: dict[str, _Item] = {}
         for path in files:
             key = str(path.resolve())
             try:
                 sha = file_sha256(path) if path.is_file() else ""
+                size = path.stat().st_size
             except OSError as exc:
-                r = IngestResult(str(path), "failed", message=f"{path}: cannot be read ({exc.strerror})")
-                results.append(r)
-                on_result and on_result(r)
+                emit(IngestResult(str(path), "failed", message=f"{path}: cannot be read ({exc.strerror})"))
                 continue
             existing = store.find_by_sha(sha) if sha else None
             if existing and not force:
-                r = IngestResult(str(path), "unchanged", doc_id=existing.id, pages=existing.n_pages)
-                results.append(r)
-                on_result and on_result(r)
+                if store.has_name(existing.id, key):
+                    emit(IngestResult(str(path), "unchanged", doc_id=existing.id, pages=existing.n_pages))
+                else:
+                    store.add_name(existing.id, key)
+                    emit(IngestResult(str(path), "alias", doc_id=existing.id, pages=existing.n_pages,
+                                      same_as=existing.id, same_as_name=existing.name))
                 continue
-            todo.append((path, key))
+            if sha and sha in first_by_sha:
+                first_by_sha[sha].copies.append(path)
+                continue
+            item = _Item(path, key, size)
+            todo.append(item)
+            if sha:
+                first_by_sha[sha] = item
 
-        def finish(path: Path, outcome, timings: dict[str, float], started: float) -> None:
+        def finish(item: _Item, outcome, timings: dict[str, float], counts: Counter) -> None:
+            path = item.path
             if isinstance(outcome, InputError):
-                r = IngestResult(str(path), "failed", message=str(outcome).replace(str(path.resolve()), str(path)), timings=timings)
-            else:
-                outcome.path = str(path.resolve())
-                doc_id, status = store.put_document(outcome, pipeline=pipeline.name)
-                blocks = sum(len(p.blocks) for p in outcome.pages)
-                seconds = sum(timings.values()) or time.perf_counter() - started
-                r = IngestResult(str(path), status, doc_id, outcome.n_pages, blocks, seconds, timings=timings)
-            results.append(r)
-            on_result and on_result(r)
+                message = str(outcome).replace(item.key, str(path))
+                emit(IngestResult(str(path), "failed", message=message, timings=timings)._set_warnings(counts))
+                for copy in item.copies:
+                    emit(IngestResult(str(copy), "failed", message=message.replace(str(path), str(copy), 1)))
+                return
+            outcome.path = item.key
+            doc_id, status = store.put_document(outcome, pipeline=pipeline.name)
+            blocks = sum(len(p.blocks) for p in outcome.pages)
+            emit(IngestResult(str(path), status, doc_id, outcome.n_pages, blocks, sum(timings.values()),
+                              timings=timings)._set_warnings(counts))
+            for copy in item.copies:
+                store.add_name(doc_id, str(copy.resolve()))
+                emit(IngestResult(str(copy), "alias", doc_id, outcome.n_pages, blocks, same_as=doc_id,
+                                  same_as_name=outcome.name))
 
-        if workers <= 1 or len(todo) <= 1:
-            for path, key in todo:
-                started = time.perf_counter()
-                outcome, timings = _work(key, pipeline)
-                finish(path, outcome, timings, started)
+        chunks = _chunks(todo)
+        if workers <= 1 or len(chunks) <= 1:
+            for chunk in chunks:
+                for item, outcome in zip(chunk, process_chunk([i.key for i in chunk], pipeline)):
+                    finish(item, *outcome)
         else:
-            _run_parallel(todo, pipeline, workers, finish)
+            _run_parallel(chunks, pipeline, workers, finish)
     return results
-
-
-def _init_worker(threads: int) -> None:
-    """Share the cores between workers: torch would otherwise start one thread per core in each."""
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[name] = str(threads)
-    os.environ["POLICY_NLP_TORCH_THREADS"] = str(threads)
 
 
 @contextlib.contextmanager
@@ -187,32 +380,33 @@ def _workers_skip_main_script() -> Iterator[None]:
             setattr(main, name, value)
 
 
-def _run_parallel(todo, pipeline: Pipeline, workers: int, finish) -> None:
-    """Process in parallel but store in input order, so document ids don't depend on timing."""
-    order = {path: i for i, (path, _) in enumerate(todo)}
-    # Largest files first so a big file doesn't start last and run alone.
-    queue = sorted(todo, key=lambda item: item[0].stat().st_size, reverse=True)
-    ready: dict[int, tuple] = {}
+def _run_parallel(chunks: list[list[_Item]], pipeline: Pipeline, workers: int, finish) -> None:
+    """Process chunks in parallel but store in input order, so document ids don't depend on timing."""
+    ready: dict[int, tuple[list[_Item], list[tuple]]] = {}
     next_index = 0
-    n = min(workers, len(queue), os.cpu_count() or 1)
+    n = min(workers, len(chunks), os.cpu_count() or 1)
     threads = max(1, (os.cpu_count() or 1) // n)
+    # Largest first, so a big file doesn't start last and run alone.
+    order = sorted(range(len(chunks)), key=lambda i: sum(item.size for item in chunks[i]), reverse=True)
     # "spawn", not fork: forking a process that already runs torch or OpenMP threads
     # (the Python API after a search, a test session) can deadlock the children.
     context = multiprocessing.get_context("spawn")
-    with _workers_skip_main_script(), \
-            ProcessPoolExecutor(max_workers=n, mp_context=context, initializer=_init_worker, initargs=(threads,)) as pool:
-        running: dict[Future, tuple[Path, float]] = {}
-        for path, key in queue:
-            running[pool.submit(_work, key, pipeline)] = (path, time.perf_counter())
+    with _workers_skip_main_script(), ProcessPoolExecutor(
+        max_workers=n, mp_context=context, initializer=_init_worker, initargs=(threads, pipeline)
+    ) as pool:
+        running: dict[Future, int] = {pool.submit(process_chunk, [i.key for i in chunks[k]], pipeline): k for k in order}
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                path, started = running.pop(future)
+                k = running.pop(future)
                 try:
-                    outcome, timings = future.result()
+                    outcomes = future.result()
                 except Exception as exc:  # worker died (out of memory, killed)
-                    outcome, timings = InputError(str(path), f"worker failed ({type(exc).__name__}: {exc})"), {}
-                ready[order[path]] = (path, outcome, timings, started)
+                    outcomes = [(InputError(item.key, f"worker failed ({type(exc).__name__}: {exc})"), {}, Counter())
+                                for item in chunks[k]]
+                ready[k] = (chunks[k], outcomes)
             while next_index in ready:
-                finish(*ready.pop(next_index))
+                items, outcomes = ready.pop(next_index)
+                for item, outcome in zip(items, outcomes):
+                    finish(item, *outcome)
                 next_index += 1

