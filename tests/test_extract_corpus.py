@@ -156,12 +156,12 @@ def _same_objects(slow: dict, fast: dict) -> bool:
 def test_fast_char_objects_are_pdfplumbers(path):
     import pdfplumber
 
-    from policy_nlp.extract.objects import use_fast_chars
+    from policy_nlp.extract.objects import load_objects
 
     if not path.exists():
         pytest.skip(f"{path} not present")
     with pdfplumber.open(path) as plain, pdfplumber.open(path) as fast:
         for slow_page, fast_page in zip(plain.pages, fast.pages):
-            use_fast_chars(fast_page)
+            load_objects(fast_page)
             assert fast_page.chars, "a text page"
             assert _same_objects(slow_page.objects, fast_page.objects)

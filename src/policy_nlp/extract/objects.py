@@ -1,12 +1,15 @@
-"""pdfplumber's page objects, built faster for characters.
+"""pdfplumber's page objects (page.objects), read faster for characters.
 
-pdfplumber turns every pdfminer LTChar into a dict with a generic converter that
-resolves each attribute recursively (looking for indirect PDF objects); on text
-pages that conversion took about as long as pdfminer's interpretation of the
-page itself. A character's attributes are numbers, strings and tuples of numbers
-that pdfminer computed, so they are copied as they are. Anything else (a value
-that is not such a plain value, and every object that is not a character) still
-goes through pdfplumber's own converter, so the dicts are the same, key for key.
+pdfplumber interprets a page with pdfminer, which makes one LTChar object per
+character; pdfplumber then turns each into a dict with a generic converter that
+resolves every attribute recursively (looking for indirect PDF objects). On
+text pages the conversion cost about as much as interpreting the page. Here the
+interpreter's device writes the character dicts itself, computing the same
+values with the same arithmetic as LTChar and pdfplumber (so the dicts are the
+same, key for key and bit for bit), and caching per font what is fixed per font
+and per glyph. Everything else (lines, rects, curves, images; characters of
+vertical fonts; any value that is not a plain number or string) still goes
+through pdfminer's and pdfplumber's own code.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ from __future__ import annotations
 from typing import Any
 from unicodedata import normalize as normalize_unicode
 
-from pdfminer.layout import LTChar
-from pdfplumber.page import ALL_ATTRS, fix_fontname_bytes
+from pdfminer.layout import LTChar, LTContainer
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfplumber.page import ALL_ATTRS, PDFPageAggregatorWithMarkedContent, fix_fontname_bytes
+from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
 _PLAIN = frozenset({float, int, str, bool, type(None)})
@@ -35,6 +41,10 @@ def _is_plain(attr: dict[str, Any]) -> bool:
     return tuples == 1 and type(matrix) is tuple and _PLAIN.issuperset(map(type, matrix))
 
 
+def _resolved(value: Any) -> Any:
+    return value if type(value) in _PLAIN else resolve_all(value)
+
+
 def _decoded(name: Any) -> Any:
     if type(name) is not str:
         return resolve_and_decode(name)
@@ -44,40 +54,170 @@ def _decoded(name: Any) -> Any:
     return value
 
 
-def use_fast_chars(page) -> None:
-    """Make `page` build its character dicts with the fast converter (before its objects are read)."""
-    generic = page.process_object
-    page_number = page.page_number
-    unicode_norm = page.pdf.unicode_norm
-    mb_x0, mb_top = page.mediabox[:2]
-    height = page.height
-    doctop = page.initial_doctop
+def _colour(value: Any) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
 
-    def process_object(obj) -> dict[str, Any]:
-        if type(obj) is not LTChar:
-            return generic(obj)
+
+class _Geometry:
+    """What a character dict needs from its page: number, height, mediabox offset, doctop."""
+
+    def __init__(self, page) -> None:
+        self.page_number = page.page_number
+        self.unicode_norm = page.pdf.unicode_norm
+        self.mb_x0, self.mb_top = page.mediabox[:2]
+        self.height = page.height
+        self.doctop = page.initial_doctop
+
+    def char_dict(self, obj: LTChar) -> dict[str, Any]:
+        """pdfplumber's Page.process_object for one LTChar."""
         attr = {k: v for k, v in obj.__dict__.items() if k in ALL_ATTRS}
         if not _is_plain(attr):
             attr = {k: resolve_all(v) for k, v in attr.items()}
         attr["object_type"] = "char"
-        attr["page_number"] = page_number
+        attr["page_number"] = self.page_number
         for cs in ("ncs", "scs"):
             if hasattr(obj, cs):
                 attr[cs] = _decoded(getattr(obj, cs).name)
         text = obj.get_text()
-        attr["text"] = normalize_unicode(unicode_norm, text) if unicode_norm is not None else text
+        attr["text"] = normalize_unicode(self.unicode_norm, text) if self.unicode_norm is not None else text
         gs = obj.graphicstate
-        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
-        attr["non_stroking_color"] = gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,)
+        attr["stroking_color"] = _colour(gs.scolor)
+        attr["non_stroking_color"] = _colour(gs.ncolor)
         if isinstance(attr["fontname"], bytes):
             attr["fontname"] = fix_fontname_bytes(attr["fontname"])
-        if "y0" in attr:
-            attr["top"] = (height - attr["y1"]) + mb_top
-            attr["bottom"] = (height - attr["y0"]) + mb_top
-            attr["doctop"] = doctop + attr["top"]
-        if "x0" in attr and mb_x0 != 0:
-            attr["x0"] = attr["x0"] + mb_x0
-            attr["x1"] = attr["x1"] + mb_x0
+        self._place(attr)
         return attr
 
-    page.process_object = process_object
+    def _place(self, attr: dict[str, Any]) -> None:
+        if "y0" in attr:
+            attr["top"] = (self.height - attr["y1"]) + self.mb_top
+            attr["bottom"] = (self.height - attr["y0"]) + self.mb_top
+            attr["doctop"] = self.doctop + attr["top"]
+        if "x0" in attr and self.mb_x0 != 0:
+            attr["x0"] = attr["x0"] + self.mb_x0
+            attr["x1"] = attr["x1"] + self.mb_x0
+
+
+class _CharDevice(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's device, writing character dicts instead of LTChar objects into the page tree.
+
+    The dicts are kept in rendering order, which is the order of a depth-first walk of the tree,
+    the order in which pdfplumber lists them.
+    """
+
+    def __init__(self, page, geometry: _Geometry) -> None:
+        super().__init__(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+        self.geometry = geometry
+        self.chars: list[dict[str, Any]] = []
+        self.first_char_at: tuple[Any, int] | None = None  # (container, number of objects before it)
+        # The last character and where it went: pdfplumber tags "the last object" of the current
+        # container with the marked-content id after every path; that may be a character.
+        self._tail: tuple[Any, int, dict[str, Any]] | None = None
+        self._fonts: dict[Any, tuple[bool, float, Any]] = {}
+        self._glyphs: dict[tuple[Any, int], tuple[str, float]] = {}
+
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
+        facts = self._fonts.get(font)
+        if facts is None:
+            facts = self._fonts[font] = (font.is_vertical(), font.get_descent(), font.fontname)
+        vertical, font_descent, fontname = facts
+        glyph = self._glyphs.get((font, cid))
+        if glyph is None:
+            try:
+                text = font.to_unichr(cid)
+                assert isinstance(text, str), str(type(text))
+            except PDFUnicodeNotDefined:
+                text = self.handle_undefined_char(font, cid)
+            glyph = self._glyphs[(font, cid)] = (text, font.char_width(cid))
+        text, textwidth = glyph
+        mcid, tag = self.cur_mcid, self.cur_tag
+        if vertical or type(fontname) is not str or type(mcid) not in _PLAIN or type(tag) not in _PLAIN \
+                or not _PLAIN.issuperset(map(type, matrix)):
+            item = LTChar(matrix, font, fontsize, scaling, rise, text, textwidth, font.char_disp(cid), ncs, graphicstate)
+            item.mcid, item.tag = mcid, tag
+            return self._add(self.geometry.char_dict(item), item.adv)
+        # LTChar.__init__ and pdfminer.utils.apply_matrix_rect, horizontal case, term for term.
+        adv = textwidth * fontsize * scaling
+        descent = font_descent * fontsize
+        bx0, by0, bx1, by1 = (0, descent + rise, adv, descent + rise + fontsize)
+        (a, b, c, d, e, f) = matrix
+        upright = a * d * scaling > 0 and b * c <= 0
+        left1, bottom1 = a * bx0 + c * by0 + e, b * bx0 + d * by0 + f
+        right1, bottom2 = a * bx1 + c * by0 + e, b * bx1 + d * by0 + f
+        right2, top1 = a * bx1 + c * by1 + e, b * bx1 + d * by1 + f
+        left2, top2 = a * bx0 + c * by1 + e, b * bx0 + d * by1 + f
+        x0 = min(left1, left2, right1, right2)
+        y0 = min(bottom1, bottom2, top1, top2)
+        x1 = max(left1, left2, right1, right2)
+        y1 = max(bottom1, bottom2, top1, top2)
+        if x1 < x0:
+            (x0, x1) = (x1, x0)
+        if y1 < y0:
+            (y0, y1) = (y1, y0)
+        g = self.geometry
+        attr = {
+            "matrix": matrix, "fontname": fontname, "adv": adv, "upright": upright,
+            "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": y1 - y0, "size": y1 - y0,
+            "mcid": mcid, "tag": tag, "object_type": "char", "page_number": g.page_number,
+            "ncs": _decoded(ncs.name),
+            "text": normalize_unicode(g.unicode_norm, text) if g.unicode_norm is not None else text,
+            "stroking_color": _colour(graphicstate.scolor), "non_stroking_color": _colour(graphicstate.ncolor),
+        }
+        g._place(attr)
+        return self._add(attr, adv)
+
+    def _add(self, attr: dict[str, Any], adv: float) -> float:
+        container = self.cur_item
+        count = len(container._objs)
+        if self.first_char_at is None:
+            self.first_char_at = (container, count)
+        self.chars.append(attr)
+        self._tail = (container, count, attr)
+        return adv
+
+    def tag_cur_item(self) -> None:
+        tail = self._tail
+        if tail is not None and tail[0] is self.cur_item and tail[1] == len(self.cur_item._objs):
+            tail[2]["mcid"] = _resolved(self.cur_mcid)
+            tail[2]["tag"] = _resolved(self.cur_tag)
+        else:
+            super().tag_cur_item()
+
+
+def load_objects(page) -> None:
+    """Interpret `page` now and fill its object cache (page.objects) as pdfplumber would.
+
+    Raises pdfplumber's PdfminerException, as reading page.objects does, when pdfminer fails.
+    """
+    geometry = _Geometry(page)
+    device = _CharDevice(page, geometry)
+    interpreter = PDFPageInterpreter(page.pdf.rsrcmgr, device)
+    try:
+        interpreter.process_page(page.page_obj)
+    except Exception as e:
+        raise PdfminerException(e)
+    objects: dict[str, list[dict[str, Any]]] = {}
+    first = device.first_char_at
+    with_containers = page.pdf.laparams is not None
+
+    def add(obj: dict[str, Any]) -> None:
+        kind = obj["object_type"]
+        if kind != "anno":
+            objects.setdefault(kind, []).append(obj)
+
+    def walk(container) -> None:
+        # pdfplumber's Page.iter_layout_objects and parse_objects, characters slotted in where they began.
+        for index, obj in enumerate(container._objs):
+            if first is not None and first[0] is container and first[1] == index:
+                objects.setdefault("char", device.chars)
+            if isinstance(obj, LTContainer):
+                if with_containers:
+                    add(page.process_object(obj))
+                walk(obj)
+            else:
+                add(page.process_object(obj))
+        if first is not None and first[0] is container and first[1] == len(container._objs):
+            objects.setdefault("char", device.chars)
+
+    walk(device.get_result())
+    page._objects = objects

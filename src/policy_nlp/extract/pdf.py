@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..model import Document, Line, Page
 from .blocks import group_blocks
 from .layout import Word, layout_lines
-from .objects import use_fast_chars
+from .objects import load_objects
 from .running import find_running
 from .tables import attach_captions, find_tables, outside
 from .text import join_lines, word_counts
@@ -94,7 +94,7 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 out = Page(number=number, width=float(page.width), height=float(page.height))
-                use_fast_chars(page)
+                load_objects(page)
                 words = _page_words(page)
                 if cfg["tables"] and words:
                     out.tables = find_tables(page, number, words if cfg["unruled_tables"] else None, cfg["min_gutter"])
