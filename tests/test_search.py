@@ -106,3 +106,21 @@ def test_cli_json(store_path):
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)
     assert len(hits) == 3 and {"document", "page", "section", "role", "score", "text", "matched"} <= set(hits[0])
+
+
+def test_cold_processes_share_the_vector_sidecar(store_path):
+    sidecar = store_path.parent / (store_path.name + ".vectors")
+    first = run_cli("search", "care workers wages", "--json", "--db", str(store_path))
+    assert first.returncode == 0, first.stderr
+    entries = [p.name for p in sidecar.iterdir()]
+    assert len(entries) == 1 and not entries[0].startswith(".tmp")
+    again = run_cli("search", "care workers wages", "--json", "--db", str(store_path))
+    assert again.returncode == 0 and json.loads(again.stdout) == json.loads(first.stdout)
+    assert [p.name for p in sidecar.iterdir()] == entries
+
+
+def test_filtered_dense_search_fills_top_k(store_path):
+    hits = search("investment", mode="dense", role="recommendation", top=8, db=store_path)
+    with open_store(store_path) as store:
+        available = store.conn.execute("SELECT count(*) FROM passages WHERE role = 'recommendation'").fetchone()[0]
+    assert len(hits) == min(8, available) and {h.role for h in hits} == {"recommendation"}
