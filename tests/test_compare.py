@@ -324,3 +324,24 @@ def test_document_without_passages_compares_as_empty_not_as_an_error():
     assert similarity_matrix([other, vectors])[0, 1] == 0.0
     with pytest.raises(StoreError):  # a document with passages but no vectors does need `reindex`
         _require_vectors(Document(path="p.pdf", sha256="1" * 64, passages=[Passage(text="x", page=1, section="", section_index=0)]), 384)
+
+
+def test_similar_from_the_index_equals_the_coverage_of_loaded_documents(db):
+    """`similar` scores from the memory-mapped search index; the figures must be those of the
+    passage-coverage similarity computed from the documents themselves."""
+    from policy_nlp.comparison.passages import similarity_matrix
+    from policy_nlp.store import open_store
+
+    with open_store(db, create=False) as store:
+        docs = {info.stem: store.load(info.id) for info in store.documents()}
+    expected = {stem: float(similarity_matrix([np.asarray(docs[A].embeddings, np.float32),
+                                                np.asarray(d.embeddings, np.float32)])[0, 1])
+                for stem, d in docs.items() if stem != A}
+    got = {row["document"]: row["similarity"] for row in similar(A, db=db, top=50)}
+    assert got.keys() == expected.keys()
+    for stem, value in expected.items():
+        assert abs(got[stem] - value) < 1e-3, stem
+    text = similar(text="shortage of skilled talent in smart manufacturing", db=db, top=50)
+    assert len(text) == len(docs) and text[0]["similarity"] >= text[-1]["similarity"]
+    with pytest.raises(Exception, match="not both"):
+        similar(A, text="x", db=db)

