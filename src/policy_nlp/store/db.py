@@ -371,7 +371,8 @@ class Store:
             ids = list(infos)
             orphans = self._cache_keys_only_in(cur, ids)
             _delete_rows(cur, ids)
-            cur.executemany("DELETE FROM vector_cache WHERE text_key = ?", [(k,) for k in orphans])
+            if orphans:  # the cache table exists only once a comparison has run
+                cur.executemany("DELETE FROM vector_cache WHERE text_key = ?", [(k,) for k in orphans])
             if ids:
                 _bump_generation(cur)
             cur.execute("COMMIT")
