@@ -113,30 +113,41 @@ class _CharDevice(PDFPageAggregatorWithMarkedContent):
         # The last character and where it went: pdfplumber tags "the last object" of the current
         # container with the marked-content id after every path; that may be a character.
         self._tail: tuple[Any, int, dict[str, Any]] | None = None
-        self._fonts: dict[Any, tuple[bool, float, Any]] = {}
-        self._glyphs: dict[tuple[Any, int], tuple[str, float]] = {}
+        # font -> (vertical, descent, fontname, {cid: (text, width, text as pdfplumber gives it)})
+        self._fonts: dict[Any, tuple[bool, float, Any, dict]] = {}
+        self._gs: Any = None  # the graphic state of the last character and its two colours
+        self._colours: tuple[tuple, tuple] = ((), ())
+        self._ncs: Any = None
+        self._ncs_name: Any = None
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
         facts = self._fonts.get(font)
         if facts is None:
-            facts = self._fonts[font] = (font.is_vertical(), font.get_descent(), font.fontname)
-        vertical, font_descent, fontname = facts
-        glyph = self._glyphs.get((font, cid))
+            facts = self._fonts[font] = (font.is_vertical(), font.get_descent(), font.fontname, {})
+        vertical, font_descent, fontname, glyphs = facts
+        glyph = glyphs.get(cid)
         if glyph is None:
             try:
                 text = font.to_unichr(cid)
                 assert isinstance(text, str), str(type(text))
             except PDFUnicodeNotDefined:
                 text = self.handle_undefined_char(font, cid)
-            glyph = self._glyphs[(font, cid)] = (text, font.char_width(cid))
-        text, textwidth = glyph
+            norm = self.geometry.unicode_norm
+            glyph = glyphs[cid] = (text, font.char_width(cid), normalize_unicode(norm, text) if norm is not None else text)
+        text, textwidth, shown = glyph
         mcid, tag = self.cur_mcid, self.cur_tag
         if vertical or type(fontname) is not str or type(mcid) not in _PLAIN or type(tag) not in _PLAIN \
                 or not _PLAIN.issuperset(map(type, matrix)):
             item = LTChar(matrix, font, fontsize, scaling, rise, text, textwidth, font.char_disp(cid), ncs, graphicstate)
             item.mcid, item.tag = mcid, tag
             return self._add(self.geometry.char_dict(item), item.adv)
-        # LTChar.__init__ and pdfminer.utils.apply_matrix_rect, horizontal case, term for term.
+        if graphicstate is not self._gs:
+            self._gs = graphicstate
+            self._colours = (_colour(graphicstate.scolor), _colour(graphicstate.ncolor))
+        if ncs is not self._ncs:
+            self._ncs, self._ncs_name = ncs, _decoded(ncs.name)
+        # LTChar.__init__ and pdfminer.utils.apply_matrix_rect, horizontal case, term for term;
+        # min() and max() written out with their tie rule (the first of equal values wins).
         adv = textwidth * fontsize * scaling
         descent = font_descent * fontsize
         bx0, by0, bx1, by1 = (0, descent + rise, adv, descent + rise + fontsize)
@@ -146,25 +157,57 @@ class _CharDevice(PDFPageAggregatorWithMarkedContent):
         right1, bottom2 = a * bx1 + c * by0 + e, b * bx1 + d * by0 + f
         right2, top1 = a * bx1 + c * by1 + e, b * bx1 + d * by1 + f
         left2, top2 = a * bx0 + c * by1 + e, b * bx0 + d * by1 + f
-        x0 = min(left1, left2, right1, right2)
-        y0 = min(bottom1, bottom2, top1, top2)
-        x1 = max(left1, left2, right1, right2)
-        y1 = max(bottom1, bottom2, top1, top2)
+        x0 = x1 = left1
+        if left2 < x0:
+            x0 = left2
+        if right1 < x0:
+            x0 = right1
+        if right2 < x0:
+            x0 = right2
+        if left2 > x1:
+            x1 = left2
+        if right1 > x1:
+            x1 = right1
+        if right2 > x1:
+            x1 = right2
+        y0 = y1 = bottom1
+        if bottom2 < y0:
+            y0 = bottom2
+        if top1 < y0:
+            y0 = top1
+        if top2 < y0:
+            y0 = top2
+        if bottom2 > y1:
+            y1 = bottom2
+        if top1 > y1:
+            y1 = top1
+        if top2 > y1:
+            y1 = top2
         if x1 < x0:
             (x0, x1) = (x1, x0)
         if y1 < y0:
             (y0, y1) = (y1, y0)
         g = self.geometry
+        height = y1 - y0
+        top = (g.height - y1) + g.mb_top
         attr = {
             "matrix": matrix, "fontname": fontname, "adv": adv, "upright": upright,
-            "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": y1 - y0, "size": y1 - y0,
+            "x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": x1 - x0, "height": height, "size": height,
             "mcid": mcid, "tag": tag, "object_type": "char", "page_number": g.page_number,
-            "ncs": _decoded(ncs.name),
-            "text": normalize_unicode(g.unicode_norm, text) if g.unicode_norm is not None else text,
-            "stroking_color": _colour(graphicstate.scolor), "non_stroking_color": _colour(graphicstate.ncolor),
+            "ncs": self._ncs_name, "text": shown,
+            "stroking_color": self._colours[0], "non_stroking_color": self._colours[1],
+            "top": top, "bottom": (g.height - y0) + g.mb_top, "doctop": g.doctop + top,
         }
-        g._place(attr)
-        return self._add(attr, adv)
+        if g.mb_x0 != 0:
+            attr["x0"] = x0 + g.mb_x0
+            attr["x1"] = x1 + g.mb_x0
+        container = self.cur_item
+        count = len(container._objs)
+        if self.first_char_at is None:
+            self.first_char_at = (container, count)
+        self.chars.append(attr)
+        self._tail = (container, count, attr)
+        return adv
 
     def _add(self, attr: dict[str, Any], adv: float) -> float:
         container = self.cur_item
