@@ -240,27 +240,30 @@ def load_objects(page) -> None:
     except Exception as e:
         raise PdfminerException(e)
     objects: dict[str, list[dict[str, Any]]] = {}
-    first = device.first_char_at
-    with_containers = page.pdf.laparams is not None
-
-    def add(obj: dict[str, Any]) -> None:
-        kind = obj["object_type"]
-        if kind != "anno":
-            objects.setdefault(kind, []).append(obj)
-
-    def walk(container) -> None:
-        # pdfplumber's Page.iter_layout_objects and parse_objects, characters slotted in where they began.
-        for index, obj in enumerate(container._objs):
-            if first is not None and first[0] is container and first[1] == index:
-                objects.setdefault("char", device.chars)
-            if isinstance(obj, LTContainer):
-                if with_containers:
-                    add(page.process_object(obj))
-                walk(obj)
-            else:
-                add(page.process_object(obj))
-        if first is not None and first[0] is container and first[1] == len(container._objs):
-            objects.setdefault("char", device.chars)
-
-    walk(device.get_result())
+    _collect(page, device.get_result(), device, objects)
     page._objects = objects
+
+
+def _collect(page, container, device: _CharDevice, objects: dict[str, list[dict[str, Any]]]) -> None:
+    """pdfplumber's Page.iter_layout_objects and parse_objects, the characters slotted in where they began.
+
+    A plain function, not a closure calling itself: such a closure is a reference cycle that keeps
+    the page's objects alive until the garbage collector runs."""
+    first = device.first_char_at
+    for index, obj in enumerate(container._objs):
+        if first is not None and first[0] is container and first[1] == index:
+            objects.setdefault("char", device.chars)
+        if isinstance(obj, LTContainer):
+            if page.pdf.laparams is not None:
+                _add(objects, page.process_object(obj))
+            _collect(page, obj, device, objects)
+        else:
+            _add(objects, page.process_object(obj))
+    if first is not None and first[0] is container and first[1] == len(container._objs):
+        objects.setdefault("char", device.chars)
+
+
+def _add(objects: dict[str, list[dict[str, Any]]], obj: dict[str, Any]) -> None:
+    kind = obj["object_type"]
+    if kind != "anno":
+        objects.setdefault(kind, []).append(obj)
