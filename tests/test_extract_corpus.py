@@ -165,3 +165,19 @@ def test_fast_char_objects_are_pdfplumbers(path):
             load_objects(fast_page)
             assert fast_page.chars, "a text page"
             assert _same_objects(slow_page.objects, fast_page.objects)
+
+
+@pytest.mark.parametrize("path", [CORPUS / "elderly_care_services_report.pdf", SHARED_CORPUS / "dpr-paper-two-column.pdf",
+                                  SHARED_CORPUS / "federal-register-2020-17221.pdf"], ids=lambda p: p.stem)
+def test_words_are_pdfplumbers(path):
+    import pdfplumber
+
+    from policy_nlp.extract.objects import load_objects
+    from policy_nlp.extract.pdf import _page_words, _plumber_words
+
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            load_objects(page)
+            assert _page_words(page) == _plumber_words(page)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,6 @@ from ..errors import InputError
 from ..model import Document, Line, Page
 from .blocks import group_blocks
 from .layout import Word, layout_lines
-from .objects import load_objects
 from .running import find_running
 from .tables import attach_captions, find_tables, outside
 from .text import join_lines, word_counts
@@ -72,7 +73,8 @@ def _reason(exc: BaseException) -> str:
     return f"corrupt PDF ({detail})"
 
 
-def _page_words(page) -> list[Word]:
+def _plumber_words(page) -> list[Word]:
+    """The upright words of the page by pdfplumber's word extractor (the reference for _page_words)."""
     raw = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False, x_tolerance_ratio=X_TOLERANCE_RATIO)
     return [
         Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], w["fontname"], float(w["size"]))
@@ -81,9 +83,81 @@ def _page_words(page) -> list[Word]:
     ]
 
 
+_RUN_KEY = itemgetter("upright", "fontname", "size")
+_Y_TOLERANCE = 3  # pdfplumber's default: characters of one line differ less in top
+
+
+def _page_words(page) -> list[Word]:
+    """The same words as _plumber_words, computed for upright text only.
+
+    pdfplumber's WordExtractor with these settings, step for step: runs of characters sharing
+    uprightness, font and size; each run clustered into lines by `top` (sorted distinct values,
+    a new line where a value exceeds the previous by more than 3); each line sorted by x0; a word
+    ends at a blank, at an empty character (a word of its own), where the next character starts
+    left of the previous one or more than 0.15 em after it, or where its top differs by more than 3.
+    Words of rotated text are dropped by the caller, so they are not built. 1.6 times as fast:
+    pdfplumber builds a dict per word and goes through generic per-direction code per character.
+    """
+    from pdfplumber.utils.text import LIGATURES
+
+    words: list[Word] = []
+    for (upright, fontname, size), run in groupby(page.chars, _RUN_KEY):
+        if not upright:
+            continue
+        run = list(run)
+        line_of: dict[Any, int] = {}
+        line, last = 0, None
+        for top in sorted({c["top"] for c in run}):
+            if last is not None and not top <= last + _Y_TOLERANCE:
+                line += 1
+            line_of[top] = line
+            last = top
+        lines: list[list[dict]] = [[] for _ in range(line + 1)]
+        for c in run:
+            lines[line_of[c["top"]]].append(c)  # pdfplumber's stable sort by line, then groupby
+        for members in lines:
+            current: list[dict] = []
+            for char in sorted(members, key=_X_KEY):
+                text = char["text"]
+                if text.isspace() or text == "":
+                    # an empty character is a word of its own for pdfplumber, one without text
+                    _emit(current, words, LIGATURES)
+                    current = []
+                elif current and (
+                    char["x0"] < current[-1]["x0"]
+                    or char["x0"] > current[-1]["x1"] + X_TOLERANCE_RATIO * current[-1]["size"]
+                    or abs(char["top"] - current[-1]["top"]) > _Y_TOLERANCE
+                ):
+                    _emit(current, words, LIGATURES)
+                    current = [char]
+                else:
+                    current.append(char)
+            _emit(current, words, LIGATURES)
+    return words
+
+
+_X_KEY = itemgetter("x0", "x0")  # pdfplumber's sort key for left-to-right text
+
+
+def _emit(chars: list[dict], words: list[Word], ligatures: dict[str, str]) -> None:
+    if not chars:
+        return
+    text = "".join(ligatures.get(c["text"], c["text"] or "") for c in chars)
+    if not text.strip():
+        return
+    first = chars[0]
+    x0, top, x1, bottom = zip(*map(_BBOX, chars))
+    words.append(Word(text, min(x0), min(top), max(x1), max(bottom), first["fontname"], float(first["size"])))
+
+
+_BBOX = itemgetter("x0", "top", "x1", "bottom")
+
+
 def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Document:
     """Read one PDF into a Document. Raises InputError with a one-line reason."""
     cfg = {**DEFAULT_SETTINGS, **(settings or {})}
+    from .objects import load_objects  # pdfminer and pdfplumber load only when a PDF is read
+
     path = Path(path)
     check_pdf_file(path)
     doc = Document(path=str(path), sha256=file_sha256(path))
