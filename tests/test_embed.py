@@ -78,7 +78,7 @@ def test_int8_close_to_torch(torch_vectors):
     assert vectors.dtype == np.float32 and vectors.shape == torch_vectors.shape
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     cos = _cosines(vectors, torch_vectors)
-    # Observed on 547 passages of CISI/CRAN/MED and the sample corpus: min 0.987, mean 0.994.
+    # Observed on 547 passages of CISI/CRAN/MED and the sample corpus: min 0.975, mean 0.994.
     # The empty text (only [CLS] [SEP]) drifts most: 0.969.
     real = [i for i, t in enumerate(TEXTS) if t.strip()]
     assert cos[real].min() >= 0.98 and cos[real].mean() >= 0.99
