@@ -76,8 +76,9 @@ class PatternSet:
         for label, patterns in by_label.items():
             # LONGEST: "three million , two hundred" wins over its pieces, "more than" over "more".
             self.matcher.add(label, patterns, greedy="LONGEST")
+        lower: dict[str, int] = {}
         for label, items in phrases.items():
-            self.phrases.add(label, [Doc(vocab, words=list(words)) for words in sorted(items)])
+            self.phrases.add(label, [_lower_keys(vocab, words, lower) for words in sorted(items)])
         # One expression per mask: joined into one alternation, an early short mask would hide a
         # longer one starting at the same place.
         # "needs": strings one of which must occur for the mask to apply ("@" for e-mail addresses),
@@ -109,6 +110,24 @@ class PatternSet:
             m.span() for rx, needs in self.masks if not needs or any(n in text for n in needs) for m in rx.finditer(text)
         )
         return found
+
+
+def _lower_keys(vocab: Vocab, words: tuple[str, ...], cache: dict[str, int]) -> tuple[int, ...] | Doc:
+    """A phrase as the PhraseMatcher stores it: the LOWER value of each word's lexeme.
+
+    PhraseMatcher.add takes these as well as Docs (it is how a pickled matcher is rebuilt) and
+    keeps only these values of a Doc: the same matcher, without building ~30,000 Docs (0.46 s of
+    the component's 0.63 s set-up). Words a tokenizer would not keep as one token go as a Doc.
+    """
+    keys = []
+    for word in words:
+        key = cache.get(word)
+        if key is None:
+            if not word or any(ch.isspace() for ch in word):
+                return Doc(vocab, words=list(words))
+            key = cache[word] = vocab[word].lower
+        keys.append(key)
+    return tuple(keys)
 
 
 def _as_phrases(pattern: list[dict]) -> list[tuple[str, ...]] | None:
