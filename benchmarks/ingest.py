@@ -1,17 +1,26 @@
-"""Ingest benchmark: pages/s and peak memory over a folder of PDFs, per stage.
+"""Ingest benchmark: pages/s (PDF folders) or documents/s (short text files), per stage, peak memory.
 
-    python benchmarks/ingest.py                       # the bundled corpora/
+    python benchmarks/ingest.py                            # the bundled corpora/, workers 1 and 2
     python benchmarks/ingest.py ../shared/corpus --workers 1 2 --runs 3
+    python benchmarks/ingest.py --short-text 3000          # 3,000 abstracts, one .txt file each
 
-Each run is a fresh process ingesting every PDF into a new temporary store, so
-peak memory (max RSS of the main process and of the workers) belongs to that run
-alone. Reported: the median over runs. Results also go to benchmarks/results/ingest.json.
+Each run is a fresh process ingesting every file into a new temporary store, so peak memory (max
+RSS of the main process and of the workers) belongs to that run alone. Runs with different worker
+counts alternate, so a change in the machine's load hits them alike; the speed-up of each worker
+count over the first is taken from these paired runs. Reported: medians over runs, and the load
+average before and after (other work on the machine skews every figure; compare within one run).
+Results also go to benchmarks/results/ingest.json (ingest_short.json for --short-text).
+
+--short-text N writes N short documents, the abstracts (.W fields) of the CISI, MED and Cranfield
+collections in ../shared/bench/retrieval, one per file, and reports documents/s.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import resource
 import statistics
 import subprocess
@@ -21,6 +30,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+ABSTRACT_SOURCES = ("cisi/CISI.ALL", "med/MED.ALL", "cran/cran.all.1400")
 
 
 def one_run(folder: str, workers: int, pipeline: str | None) -> dict:
@@ -38,12 +48,39 @@ def one_run(folder: str, workers: int, pipeline: str | None) -> dict:
     return {
         "wall_s": wall,
         "files": len(results),
+        "documents": sum(1 for r in results if not r.failed),
         "pages": sum(r.pages for r in results),
         "failed": failed,
+        "warnings": sum(r.n_warnings for r in results),
         "stage_s": stages,
+        # CPU seconds of this process and its workers: on a busy machine wall time mostly measures the
+        # others; CPU time says what the ingest itself cost.
+        "cpu_s": sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                     for f in ("ru_utime", "ru_stime")),
         "peak_rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "peak_rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
+
+
+def write_abstracts(folder: Path, n: int, source: Path) -> int:
+    """N abstracts, one per .txt file (title line, blank line, abstract). Returns how many."""
+    written = 0
+    for name in ABSTRACT_SOURCES:
+        path = source / name
+        if not path.exists():
+            continue
+        records = re.split(r"^\.I\s", path.read_text(encoding="utf-8", errors="replace"), flags=re.M)[1:]
+        for record in records:
+            fields = dict(re.findall(r"^\.([A-Z])\s*\n(.*?)(?=^\.[A-Z]\s*$|\Z)", record, flags=re.M | re.S))
+            abstract = " ".join(fields.get("W", "").split())
+            if not abstract:
+                continue
+            title = " ".join(fields.get("T", "").split())
+            written += 1
+            (folder / f"abstract_{written:05d}.txt").write_text(f"{title}\n\n{abstract}\n" if title else f"{abstract}\n", encoding="utf-8")
+            if written >= n:
+                return written
+    return written
 
 
 def main() -> int:
@@ -53,59 +90,95 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pipeline", default=None, help="pipeline TOML (default: pipelines/default.toml; "
                         "pipelines/extract_only.toml measures extraction alone)")
-    parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "ingest.json"))
+    parser.add_argument("--short-text", type=int, metavar="N", default=0,
+                        help="ingest N short .txt documents (abstracts) instead of a folder; reports documents/s")
+    parser.add_argument("--abstracts", default=str(REPO.parent / "shared" / "bench" / "retrieval"),
+                        help="folder with cisi/, med/, cran/ (for --short-text)")
+    parser.add_argument("--out", default=None, help="JSON results (default: benchmarks/results/ingest.json or ingest_short.json)")
     parser.add_argument("--one-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.one_run:
         print(json.dumps(one_run(args.folder, args.workers[0], args.pipeline)))
         return 0
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        print(f"error: {folder}: no such folder (the shared corpus lives in ../shared/corpus beside the repository)", file=sys.stderr)
-        return 2
+    out = Path(args.out or REPO / "benchmarks" / "results" / ("ingest_short.json" if args.short_text else "ingest.json"))
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.short_text:
+            folder = Path(tmp) / "abstracts"
+            folder.mkdir()
+            made = write_abstracts(folder, args.short_text, Path(args.abstracts))
+            if made < args.short_text:
+                print(f"error: only {made} abstracts found under {args.abstracts} (cisi/, med/, cran/)", file=sys.stderr)
+                return 2
+        else:
+            folder = Path(args.folder)
+            if not folder.is_dir():
+                print(f"error: {folder}: no such folder (the shared corpus lives in ../shared/corpus beside the repository)", file=sys.stderr)
+                return 2
+        return run(folder, args, out)
 
-    rows = []
-    for workers in args.workers:
-        runs = []
-        for _ in range(args.runs):
-            out = subprocess.run(
+
+def run(folder: Path, args, out: Path) -> int:
+    load_before = os.getloadavg()
+    runs: dict[int, list[dict]] = {w: [] for w in args.workers}
+    for _ in range(args.runs):
+        for workers in args.workers:
+            done = subprocess.run(
                 [sys.executable, __file__, str(folder), "--workers", str(workers), "--one-run"]
                 + (["--pipeline", args.pipeline] if args.pipeline else []),
-                capture_output=True, text=True, check=True,
+                capture_output=True, text=True,
             )
-            runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        wall = statistics.median(r["wall_s"] for r in runs)
-        pages = runs[0]["pages"]
-        stage_names = sorted({s for r in runs for s in r["stage_s"]})
+            if done.returncode != 0:
+                print(done.stderr[-3000:], file=sys.stderr)
+                return 1
+            runs[workers].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    load_after = os.getloadavg()
+
+    base = args.workers[0]
+    rows = []
+    for workers, rs in runs.items():
+        wall = statistics.median(r["wall_s"] for r in rs)
+        pages, documents = rs[0]["pages"], rs[0]["documents"]
+        stage_names = sorted({s for r in rs for s in r["stage_s"]})
+        stage_s = {s: statistics.median(r["stage_s"].get(s, 0.0) for r in rs) for s in stage_names}
         rows.append({
             "workers": workers,
-            "files": runs[0]["files"],
+            "files": rs[0]["files"],
+            "documents": documents,
             "pages": pages,
-            "failed": runs[0]["failed"],
+            "failed": rs[0]["failed"],
+            "library_warnings": rs[0]["warnings"],
             "wall_s_median": round(wall, 3),
             "pages_per_s": round(pages / wall, 2),
-            "stage_s_median": {s: round(statistics.median(r["stage_s"].get(s, 0.0) for r in runs), 3) for s in stage_names},
-            "stage_pages_per_s_per_process": {
-                s: round(pages / statistics.median(r["stage_s"].get(s, 0.0) for r in runs), 1) for s in stage_names
-            },
-            "peak_rss_main_mb": round(max(r["peak_rss_main_mb"] for r in runs), 1),
-            "peak_rss_worker_mb": round(max(r["peak_rss_worker_mb"] for r in runs), 1),
+            "documents_per_s": round(documents / wall, 2),
+            # Paired runs: the i-th run of each worker count ran back to back.
+            f"speedup_over_{base}_workers": round(statistics.median(
+                b["wall_s"] / r["wall_s"] for b, r in zip(runs[base], rs)), 2),
+            "cpu_s_median": round(statistics.median(r["cpu_s"] for r in rs), 2),
+            "stage_s_median": {s: round(v, 3) for s, v in stage_s.items()},
+            "stage_pages_per_s_per_process": {s: round(pages / v, 1) if v else None for s, v in stage_s.items()},
+            "peak_rss_main_mb": round(max(r["peak_rss_main_mb"] for r in rs), 1),
+            "peak_rss_worker_mb": round(max(r["peak_rss_worker_mb"] for r in rs), 1),
             "runs": args.runs,
         })
 
-    print(f"folder: {folder}  ({rows[0]['files']} files, {rows[0]['pages']} pages, median of {args.runs} runs, "
-          f"pipeline {args.pipeline or 'pipelines/default.toml'})")
-    header = f"{'workers':>7} {'wall s':>8} {'pages/s':>8} {'peak RSS main MB':>17} {'peak RSS worker MB':>19}  stage seconds (summed over files)"
-    print(header)
+    what = f"{args.short_text} short .txt documents" if args.short_text else str(folder)
+    print(f"input: {what}  ({rows[0]['files']} files, {rows[0]['pages']} pages, median of {args.runs} runs, "
+          f"pipeline {args.pipeline or 'pipelines/default.toml'}, {os.cpu_count()} CPUs)")
+    print(f"load average before {load_before[0]:.2f} / after {load_after[0]:.2f} (1 min)")
+    print(f"{'workers':>7} {'wall s':>8} {'CPU s':>7} {'pages/s':>8} {'docs/s':>8} {'speed-up':>9} {'RSS main MB':>12} {'RSS worker MB':>14}"
+          "  stage seconds (summed over files)")
     for row in rows:
-        stages = ", ".join(f"{k} {v:.2f}s ({row['stage_pages_per_s_per_process'][k]} p/s)" for k, v in row["stage_s_median"].items())
-        print(f"{row['workers']:>7} {row['wall_s_median']:>8.2f} {row['pages_per_s']:>8.1f} {row['peak_rss_main_mb']:>17.0f} {row['peak_rss_worker_mb']:>19.0f}  {stages}")
-        for message in row["failed"]:
+        stages = ", ".join(f"{k} {v:.2f}s" for k, v in row["stage_s_median"].items())
+        print(f"{row['workers']:>7} {row['wall_s_median']:>8.2f} {row['cpu_s_median']:>7.1f} {row['pages_per_s']:>8.1f} {row['documents_per_s']:>8.1f}"
+              f" {row[f'speedup_over_{base}_workers']:>8.2f}x {row['peak_rss_main_mb']:>12.0f} {row['peak_rss_worker_mb']:>14.0f}  {stages}")
+        for message in row["failed"][:10]:
             print(f"        failed: {message}")
-    out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"folder": str(folder), "pipeline": args.pipeline or "pipelines/default.toml", "results": rows}, indent=2))
+    out.write_text(json.dumps({
+        "input": what, "pipeline": args.pipeline or "pipelines/default.toml", "cpus": os.cpu_count(),
+        "load_average_before": load_before, "load_average_after": load_after, "results": rows,
+    }, indent=2))
     print(f"written: {out}")
     return 0
 

@@ -168,6 +168,7 @@ def capture_library_warnings() -> Iterator[Counter]:
 # -- processing (in a worker process, or in this one) ------------------------------------------
 
 _WARM: set = set()
+_WARM_SECONDS: list[float] = []  # model loading not yet reported on a file's timings
 
 
 def _ensure_warm(pipeline: Pipeline) -> None:
@@ -180,11 +181,13 @@ def _ensure_warm(pipeline: Pipeline) -> None:
     _WARM.add(key)
     from .pipeline import warm_up
 
+    start = time.perf_counter()
     with capture_library_warnings():
         try:
             warm_up(pipeline)
         except Exception:
             pass
+    _WARM_SECONDS.append(time.perf_counter() - start)
 
 
 def _failure(path: str, exc: BaseException) -> InputError:
@@ -211,10 +214,10 @@ def process_chunk(paths: list[str], pipeline: Pipeline) -> list[tuple]:
             except Exception as exc:  # a bug or an odd file must not stop the batch
                 outcome = _failure(path, exc)
             timings["extract"] = time.perf_counter() - start
-        outcomes.append([outcome, timings, counts])
+        outcomes.append([outcome, timings, counts, path])
     ok = [o for o in outcomes if not isinstance(o[0], InputError)]
     if not ok:
-        return [tuple(o) for o in outcomes]
+        return [tuple(o[:3]) for o in outcomes]
     _ensure_warm(pipeline)
     docs = [o[0] for o in ok]
     timings = {}
@@ -224,19 +227,38 @@ def process_chunk(paths: list[str], pipeline: Pipeline) -> list[tuple]:
             error = None
         except Exception as exc:
             error = exc
-    if error is not None and len(paths) > 1:
-        return [process_chunk([path], pipeline)[0] for path in paths]
+    if error is not None and len(ok) > 1:
+        return [tuple(o[:3]) if isinstance(o[0], InputError) else process_chunk([o[3]], pipeline)[0] for o in outcomes]
     if error is not None:
-        ok[0][0] = _failure(paths[0], error)
+        ok[0][0] = _failure(ok[0][3], error)
     weights = [len(d.passages) + 1 for d in docs]
     for o, weight in zip(ok, weights):
         for stage, seconds in timings.items():
             o[1][stage] = seconds * weight / sum(weights)
+    if _WARM_SECONDS:
+        ok[0][1]["load models"] = sum(_WARM_SECONDS)  # the first file waited for them, as before
+        _WARM_SECONDS.clear()
     if counts:
         # Said while the chunk's documents were processed together: given to its first document.
         note = "" if len(ok) == 1 else f" (while processing {len(ok)} files together)"
         ok[0][2].update({f"{text}{note}": n for text, n in counts.items()})
-    return [tuple(o) for o in outcomes]
+    return [tuple(o[:3]) for o in outcomes]
+
+
+def _work_estimate(item: _Item) -> float:
+    """Roughly how long a file takes, in pages. For a PDF its page count, read from the page tree's
+    root without parsing any page (its size says little: a one-page scan can outweigh a long text)."""
+    if item.path.suffix.lower() != ".pdf":
+        return item.size / 3_000
+    try:
+        from pdfminer.pdfdocument import PDFDocument
+        from pdfminer.pdfparser import PDFParser
+        from pdfminer.pdftypes import resolve1
+
+        with capture_library_warnings(), open(item.key, "rb") as fh:
+            return float(resolve1(resolve1(PDFDocument(PDFParser(fh)).catalog["Pages"])["Count"]))
+    except Exception:  # damaged or encrypted: the worker will say what is wrong
+        return item.size / 50_000
 
 
 def _init_worker(threads: int, pipeline: Pipeline) -> None:
@@ -386,8 +408,8 @@ def _run_parallel(chunks: list[list[_Item]], pipeline: Pipeline, workers: int, f
     next_index = 0
     n = min(workers, len(chunks), os.cpu_count() or 1)
     threads = max(1, (os.cpu_count() or 1) // n)
-    # Largest first, so a big file doesn't start last and run alone.
-    order = sorted(range(len(chunks)), key=lambda i: sum(item.size for item in chunks[i]), reverse=True)
+    # Most work first, so a big file doesn't start last and run alone.
+    order = sorted(range(len(chunks)), key=lambda i: sum(_work_estimate(item) for item in chunks[i]), reverse=True)
     # "spawn", not fork: forking a process that already runs torch or OpenMP threads
     # (the Python API after a search, a test session) can deadlock the children.
     context = multiprocessing.get_context("spawn")
