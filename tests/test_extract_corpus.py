@@ -181,3 +181,13 @@ def test_words_are_pdfplumbers(path):
         for page in pdf.pages:
             load_objects(page)
             assert _page_words(page) == _plumber_words(page)
+
+
+def test_fast_path_is_on_for_the_installed_pdf_libraries():
+    from policy_nlp.extract.objects import fast_path_verified
+
+    assert fast_path_verified(), (
+        "pdfplumber or pdfminer.six is not a version extract/objects.py was checked against: extraction falls back "
+        "to pdfplumber's own (slower) path. Run the object and word comparisons of this file for the new version, "
+        "then add it to VERIFIED_VERSIONS."
+    )

@@ -14,6 +14,7 @@ through pdfminer's and pdfplumber's own code.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from unicodedata import normalize as normalize_unicode
 
@@ -23,6 +24,10 @@ from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfplumber.page import ALL_ATTRS, PDFPageAggregatorWithMarkedContent, fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
+
+# The versions whose code this module (and pdf._page_words) repeats, checked object for object on
+# the shared corpus, realdocs and the 619-page report. Others take pdfplumber's own path.
+VERIFIED_VERSIONS = {"pdfplumber": ("0.11.",), "pdfminer": ("20260107",)}
 
 _PLAIN = frozenset({float, int, str, bool, type(None)})
 _PLAIN_OR_TUPLE = _PLAIN | {tuple}
@@ -227,11 +232,24 @@ class _CharDevice(PDFPageAggregatorWithMarkedContent):
             super().tag_cur_item()
 
 
+@lru_cache(maxsize=1)
+def fast_path_verified() -> bool:
+    """Are the installed pdfplumber and pdfminer.six versions the ones the fast path repeats?"""
+    import pdfminer
+    import pdfplumber
+
+    installed = {"pdfplumber": pdfplumber.__version__, "pdfminer": pdfminer.__version__}
+    return all(installed[name].startswith(prefixes) for name, prefixes in VERIFIED_VERSIONS.items())
+
+
 def load_objects(page) -> None:
     """Interpret `page` now and fill its object cache (page.objects) as pdfplumber would.
 
     Raises pdfplumber's PdfminerException, as reading page.objects does, when pdfminer fails.
     """
+    if not fast_path_verified():
+        page.objects  # noqa: B018 - pdfplumber's own path fills the cache
+        return
     geometry = _Geometry(page)
     device = _CharDevice(page, geometry)
     interpreter = PDFPageInterpreter(page.pdf.rsrcmgr, device)

@@ -100,6 +100,10 @@ def _page_words(page) -> list[Word]:
     """
     from pdfplumber.utils.text import LIGATURES
 
+    from .objects import fast_path_verified
+
+    if not fast_path_verified():
+        return _plumber_words(page)
     words: list[Word] = []
     for (upright, fontname, size), run in groupby(page.chars, _RUN_KEY):
         if not upright:
