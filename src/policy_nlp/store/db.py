@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..config import default_db
 from ..errors import NotFoundError, StoreError
+from ..vocabulary import INDICATOR_KINDS, ROLES, check_choice
 from ..model import Block, Document, Heading, Indicator, Line, Page, Passage, Section, Table
 
 if TYPE_CHECKING:
@@ -575,6 +576,8 @@ class Store:
 
     def sections(self, doc: str | int | None = None, role: str | None = None) -> Iterator[dict]:
         """Section rows with their document, for export; filtered by document and role."""
+        if role is not None:
+            check_choice("role", role, ROLES)
         where, args = [], []
         if doc is not None:
             where.append("s.doc_id = ?")
@@ -609,6 +612,10 @@ class Store:
 
     def indicators(self, doc: str | int | None = None, role: str | None = None, kind: str | None = None) -> Iterator[dict]:
         """Indicator rows with their document, for export; filtered by document, section role and kind."""
+        if role is not None:
+            check_choice("role", role, ROLES)
+        if kind is not None:
+            check_choice("kind", kind, INDICATOR_KINDS)
         where, args = [], []
         if doc is not None:
             where.append("i.doc_id = ?")
