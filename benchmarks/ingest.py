@@ -62,6 +62,28 @@ def one_run(folder: str, workers: int, pipeline: str | None) -> dict:
     }
 
 
+def _spin(_=None) -> float:
+    start = time.perf_counter()
+    x = 0
+    for i in range(10_000_000):
+        x += i
+    return time.perf_counter() - start
+
+
+def parallel_capacity() -> float:
+    """Throughput of two CPU-bound processes over one (2.0 on two idle cores). On a shared machine
+    this is the ceiling for any speed-up from two workers at that moment."""
+    import multiprocessing
+
+    one = _spin()
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_spin, [0, 1])  # start-up outside the timing
+        start = time.perf_counter()
+        pool.map(_spin, [0, 1])
+        two = time.perf_counter() - start
+    return round(2 * one / two, 2)
+
+
 def write_abstracts(folder: Path, n: int, source: Path) -> int:
     """N abstracts, one per .txt file (title line, blank line, abstract). Returns how many."""
     written = 0
@@ -120,6 +142,7 @@ def main() -> int:
 
 def run(folder: Path, args, out: Path) -> int:
     load_before = os.getloadavg()
+    capacity_before = parallel_capacity()
     runs: dict[int, list[dict]] = {w: [] for w in args.workers}
     for _ in range(args.runs):
         for workers in args.workers:
@@ -133,6 +156,7 @@ def run(folder: Path, args, out: Path) -> int:
                 return 1
             runs[workers].append(json.loads(done.stdout.strip().splitlines()[-1]))
     load_after = os.getloadavg()
+    capacity_after = parallel_capacity()
 
     base = args.workers[0]
     rows = []
@@ -165,7 +189,8 @@ def run(folder: Path, args, out: Path) -> int:
     what = f"{args.short_text} short .txt documents" if args.short_text else str(folder)
     print(f"input: {what}  ({rows[0]['files']} files, {rows[0]['pages']} pages, median of {args.runs} runs, "
           f"pipeline {args.pipeline or 'pipelines/default.toml'}, {os.cpu_count()} CPUs)")
-    print(f"load average before {load_before[0]:.2f} / after {load_after[0]:.2f} (1 min)")
+    print(f"load average before {load_before[0]:.2f} / after {load_after[0]:.2f} (1 min); two CPU-bound processes ran "
+          f"{capacity_before:.2f}x / {capacity_after:.2f}x as fast as one (2.0 on two idle cores: the ceiling for the speed-up)")
     print(f"{'workers':>7} {'wall s':>8} {'CPU s':>7} {'pages/s':>8} {'docs/s':>8} {'speed-up':>9} {'RSS main MB':>12} {'RSS worker MB':>14}"
           "  stage seconds (summed over files)")
     for row in rows:
@@ -177,7 +202,8 @@ def run(folder: Path, args, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "input": what, "pipeline": args.pipeline or "pipelines/default.toml", "cpus": os.cpu_count(),
-        "load_average_before": load_before, "load_average_after": load_after, "results": rows,
+        "load_average_before": load_before, "load_average_after": load_after,
+        "parallel_capacity_before": capacity_before, "parallel_capacity_after": capacity_after, "results": rows,
     }, indent=2))
     print(f"written: {out}")
     return 0
