@@ -52,7 +52,8 @@ def _dump(db) -> dict:
             "fts": conn.execute("SELECT rowid FROM passages_fts WHERE passages_fts MATCH 'projects' ORDER BY rowid").fetchall(),
         }
         out["vectors"] = from_blobs([r[0] for r in conn.execute("SELECT embedding FROM passages ORDER BY id")])
-        out["indicator_vectors"] = from_blobs([r[0] for r in conn.execute("SELECT embedding FROM indicators ORDER BY doc_id, seq")])
+        # Indicator vectors are made by the first comparison, never at ingest.
+        out["indicator_embedding_rows"] = conn.execute("SELECT count(*) FROM indicators WHERE embedding IS NOT NULL").fetchone()[0]
         return out
     finally:
         conn.close()

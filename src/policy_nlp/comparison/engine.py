@@ -119,6 +119,25 @@ def _encoder(model: str, store=None, batch_size: int = 32, backend: str | None =
     return encode
 
 
+def indicator_text(indicator) -> str:
+    """What an indicator is embedded as for alignment across documents: its subject in context."""
+    return f"{indicator.indicator}: {indicator.sentence}"
+
+
+def indicator_vectors(doc: Document, encode) -> np.ndarray:
+    """One vector per indicator of `doc`: stored ones (stores ingested before they moved out of
+    ingest), else from `encode` (the store's vector cache first; each distinct text once)."""
+    if doc.indicator_embeddings is not None:
+        return np.asarray(doc.indicator_embeddings, dtype=np.float32)
+    if not doc.indicators:
+        return np.zeros((0, 0), dtype=np.float32)
+    texts = [indicator_text(i) for i in doc.indicators]
+    distinct = list(dict.fromkeys(texts))
+    vectors = encode(distinct)
+    row = {text: k for k, text in enumerate(distinct)}
+    return vectors[[row[t] for t in texts]]
+
+
 def _require_vectors(doc: Document, dim: int | None = None) -> np.ndarray:
     if doc.embeddings is None:
         if not doc.passages and dim:
@@ -207,7 +226,8 @@ def _compare(store, docs: list[str | int], role: str | None, threshold: float | 
                     })
     # Unique points, sentence by sentence (sentences of multi-sentence passages embedded now).
     sentences = split_documents([d.passages for d in loaded], roles)
-    sentence_vecs = sentence_vectors(sentences, vectors, _encoder(model, store, backend=backend))
+    encode = _encoder(model, store, backend=backend)
+    sentence_vecs = sentence_vectors(sentences, vectors, encode)
     verdicts = judge(sentences, sentence_vecs, vectors, aligned, unique_threshold)
     order = {r: n for n, r in enumerate(roles)}
     pages: list[dict] = [{} for _ in loaded]  # per document: page number -> its text, for sentence pages
@@ -230,9 +250,7 @@ def _compare(store, docs: list[str | int], role: str | None, threshold: float | 
         result.unique[doc.stem] = rows
     keep = {d.stem: [k for k, i in enumerate(d.indicators) if not role or i.section_role == role] for d in loaded}
     by_doc = {d.stem: [d.indicators[k] for k in keep[d.stem]] for d in loaded}
-    vectors_by_doc = {
-        d.stem: np.asarray(d.indicator_embeddings)[keep[d.stem]] for d in loaded if d.indicator_embeddings is not None
-    }
+    vectors_by_doc = {d.stem: indicator_vectors(d, encode)[keep[d.stem]] for d in loaded}
     result.indicators = [asdict(row) for row in align_indicators(by_doc, vectors_by_doc)]
     return result
 

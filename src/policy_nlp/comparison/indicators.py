@@ -74,7 +74,7 @@ class IndicatorRow:
 def _scores(a: list, b: list, va, vb) -> list[tuple[float, int, int]]:
     """Candidate (score, i, j) pairs of the same dimension.
 
-    With embeddings of "subject: sentence" (computed at ingest) the score is their
+    With embeddings of "subject: sentence" (first comparison, then the store cache) the score is their
     cosine: it sees that "items of industrial equipment connected" and "machines
     and devices linked" count the same thing. Without, shared subject words.
     """

@@ -400,7 +400,7 @@ class Store:
             _text_key(s)
             for (text,) in cur.execute(f"SELECT text FROM passages WHERE doc_id IN ({marks})", ids).fetchall()
             for s in passage_sentences(text)
-        })
+        } | {_text_key(t) for t in _indicator_texts(cur, f"doc_id IN ({marks})", ids)})
         cached: set[bytes] = set()
         for i in range(0, len(keys), 500):
             part = keys[i:i + 500]
@@ -411,6 +411,7 @@ class Store:
                 cached.difference_update(_text_key(s) for s in passage_sentences(text))
                 if not cached:
                     break
+            cached.difference_update(_text_key(t) for t in _indicator_texts(cur, f"doc_id NOT IN ({marks})", ids))
         return cached
 
     def generation(self) -> int:
@@ -673,6 +674,12 @@ _VECTOR_CACHE = (
     "CREATE TABLE IF NOT EXISTS vector_cache (model TEXT NOT NULL, text_key BLOB NOT NULL, embedding BLOB NOT NULL,"
     " PRIMARY KEY (model, text_key)) WITHOUT ROWID"
 )
+
+
+def _indicator_texts(cur, where: str, args) -> list[str]:
+    """The texts the comparison embeds for indicators (comparison.engine.indicator_text)."""
+    return [f"{subject}: {sentence}" for subject, sentence in
+            cur.execute(f"SELECT indicator, sentence FROM indicators WHERE {where}", args).fetchall()]
 
 
 def _text_key(text: str) -> bytes:
