@@ -78,9 +78,7 @@ def test_recommendations_made_by_one_paper_only_are_unique(result):
     points = [p for p in LABELS["unique"][B] if p["role"] == "recommendation"]
     listed = {_squash(r["text"]) for r in result.unique[B]}
     hits = [p for p in points if _squash(p["text"]) in listed]
-    # 8 of 9 with torch fp32 vectors, 7 of 9 with the default int8 ONNX vectors (each with its own
-    # calibrated threshold): quantisation moves one sentence across the threshold.
-    assert len(hits) >= 7, [p["text"][:60] for p in points if p not in hits]
+    assert len(hits) / len(points) >= 0.8, [p["text"][:60] for p in points if p not in hits]
 
 
 def test_unique_points_are_sentences_with_provenance(pair):
