@@ -111,3 +111,27 @@ def test_not_a_database(tmp_path, small_pdfs):
     assert result.returncode == 1
     assert "not a SQLite database" in result.stderr and "Traceback" not in result.stderr
     assert fake.read_text() == "hello"
+
+
+def test_bad_files_in_worker_processes_fail_alone(tmp_path, small_pdfs, db):
+    """With --workers 2 every bad file is reported with its own reason and the good ones are stored:
+    a failure crosses back from the worker process intact instead of breaking the pool."""
+    bad = _bad_files(tmp_path / "bad", small_pdfs[0])
+    paths = [str(path) for path, _ in bad.values()]
+    result = run_cli("ingest", *paths, *map(str, small_pdfs), "--db", str(db), "--workers", "2")
+    assert result.returncode == 1
+    assert "BrokenProcessPool" not in result.stderr and "worker failed" not in result.stderr, result.stderr
+    for path, words in bad.values():
+        lines = [line for line in result.stderr.splitlines() if str(path) in line]
+        assert len(lines) == 1 and words.lower() in lines[0].lower(), (path, result.stderr)
+    with open_store(db) as store:
+        assert sorted(d.name for d in store.documents()) == ["alpha.pdf", "beta.pdf"]
+
+
+def test_input_error_survives_pickling():
+    import pickle
+
+    from policy_nlp.errors import InputError
+
+    error = pickle.loads(pickle.dumps(InputError("a.pdf", "not a PDF")))
+    assert (error.path, error.reason, str(error)) == ("a.pdf", "not a PDF", "a.pdf: not a PDF")

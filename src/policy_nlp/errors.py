@@ -13,6 +13,11 @@ class InputError(PolicyNLPError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):
+        # Sent back from ingest's worker processes: the default pickling would call
+        # InputError(message) and fail, which breaks the whole worker pool.
+        return (type(self), (self.path, self.reason))
+
 
 class StoreError(PolicyNLPError):
     """The database cannot be used (wrong schema version, not a policy_nlp store, locked)."""
