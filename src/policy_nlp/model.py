@@ -86,6 +86,9 @@ class Page:
     tables: list[Table] = field(default_factory=list)
     removed: list[Line] = field(default_factory=list)  # running heads, footers, page numbers
     columns: int = 1
+    # False when most of its glyphs do not decode (fonts without a Unicode map): its text is left
+    # out (no blocks, tables or passages) rather than stored as "(cid:N)" noise.
+    readable: bool = True
 
     @property
     def lines(self) -> list[Line]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Document, Line, Page
 from .blocks import group_blocks
+from .decode import is_readable, page_ranges
 from .layout import Word, layout_lines
 from .running import find_running
 from .tables import attach_captions, find_tables, outside
@@ -173,7 +175,9 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
             try:
                 out = Page(number=number, width=float(page.width), height=float(page.height))
                 load_objects(page)
-                words = _page_words(page)
+                out.readable = is_readable(c["text"] for c in page.chars)
+                # An undecodable page gets no words, so no blocks, tables or passages: a gap, not noise.
+                words = _page_words(page) if out.readable else []
                 if cfg["tables"] and words:
                     out.tables = find_tables(page, number, words if cfg["unruled_tables"] else None, cfg["min_gutter"])
                     words = outside(words, out.tables)
@@ -190,8 +194,15 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
     finally:
         pdf.close()
 
+    unreadable = [p.number for p in doc.pages if not p.readable]
     if not any(lines for _, lines in page_lines) and not any(p.tables for p in doc.pages):
+        if unreadable:
+            raise InputError(str(path), "text layer not decodable (fonts without a Unicode map); run OCR first")
         raise InputError(str(path), "no text layer (image-only or empty pages; run OCR first)")
+    if unreadable:
+        # Logged, not printed: ingest collects it with the file's other warnings, one line per file.
+        noun = "page" if len(unreadable) == 1 else "pages"
+        logging.getLogger(__name__).warning(f"{noun} {page_ranges(unreadable)}: text layer not decodable")
 
     running = find_running(page_lines, cfg["margin_zone"]) if cfg["remove_running"] else set()
     for page, (_, lines) in zip(doc.pages, page_lines):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Document, Heading, Passage, Section
+from ..extract.decode import drop_cid_tokens
 from ..extract.text import continues, join_lines
 from .sentences import split_sentences
 
@@ -48,11 +49,15 @@ def build_sections(doc: Document) -> list[Section]:
 
 
 def _block_text(block, index: int, starts: dict[int, Heading]) -> str:
+    # A stray glyph without a Unicode map on a readable page: searched or mined, "(cid:12)" would
+    # pass for a word or a number; dropped here, it is absent from section text, passages and so
+    # from indicators and vectors alike. The stored blocks keep what the page printed.
+    text = drop_cid_tokens(block.text)
     heading = starts.get(index)
     if heading is not None and heading.run_in:
         # Drop the run-in label itself ("Abstract. ") from the body text.
-        return re.sub(r"^\S+(\s+terms|\s+words)?\s*[.:\u2014\u2013-]\s*", "", block.text, count=1, flags=re.IGNORECASE)
-    return block.text
+        return re.sub(r"^\S+(\s+terms|\s+words)?\s*[.:\u2014\u2013-]\s*", "", text, count=1, flags=re.IGNORECASE)
+    return text
 
 
 def build_passages(doc: Document, max_sentences: int = 3, max_chars: int = 700) -> list[Passage]:

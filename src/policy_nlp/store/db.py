@@ -252,7 +252,7 @@ class Store:
                 (
                     doc.path, doc.name, doc.stem, doc.sha256, doc.title, doc.n_pages, len(blocks),
                     sum(len(b.lines) for b in blocks), sum(len(b.text) for b in blocks),
-                    json.dumps(doc.metadata, ensure_ascii=False), pipeline,
+                    json.dumps(_stored_metadata(doc), ensure_ascii=False), pipeline,
                     doc.embed_model if vectors else "", doc.embeddings.shape[1] if vectors else 0, document_year(doc),
                     datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 ),
@@ -519,6 +519,9 @@ class Store:
             "SELECT number, width, height, columns FROM pages WHERE doc_id = ? ORDER BY number", (info.id,)
         ):
             pages[number] = Page(number=number, width=width, height=height, columns=columns)
+        for number in _page_numbers(doc.metadata.pop(UNREADABLE_PAGES_KEY, "")):
+            if number in pages:
+                pages[number].readable = False
         blocks: dict[int, Block] = {}
         for block_id, page, kind, text in self.conn.execute(
             "SELECT id, page, kind, text FROM blocks WHERE doc_id = ? ORDER BY seq", (info.id,)
@@ -704,6 +707,21 @@ def _vector_blobs(doc: Document) -> list[bytes]:
     if doc.embeddings is None or len(doc.passages) == 0:
         return []
     return to_blobs(doc.embeddings)
+
+
+# Pages whose text layer does not decode, "2,5", kept with the document's metadata rather than in
+# a column of `pages`: a per-document fact that needs no schema version of its own (stores and the
+# benchmark caches keyed on the version stay valid), and load() puts it back on the pages.
+UNREADABLE_PAGES_KEY = "unreadable_pages"
+
+
+def _stored_metadata(doc: Document) -> dict[str, str]:
+    unreadable = [str(p.number) for p in doc.pages if not p.readable]
+    return {**doc.metadata, UNREADABLE_PAGES_KEY: ",".join(unreadable)} if unreadable else doc.metadata
+
+
+def _page_numbers(text: str) -> list[int]:
+    return [int(n) for n in text.split(",") if n.strip().isdigit()]
 
 
 def _next_id(cur, table: str) -> int:
