@@ -78,3 +78,11 @@ def test_every_command_has_its_own_module_and_examples():
         result = run_cli(command, "--help")
         assert result.returncode == 0, command
         assert "Examples" in result.stdout or "Commands" in result.stdout, command
+
+
+def test_help_examples_print_one_command_per_line():
+    """A long example must not be rewrapped across two lines (it would not paste into a shell)."""
+    result = run_cli("search", "--help")
+    lines = result.stdout.splitlines()
+    example = next(line for line in lines if "--mode bm25" in line)
+    assert example.strip() == 'policy-nlp search "rural grid investment" --mode bm25 --doc rural_clean_energy_hexi'

@@ -14,15 +14,18 @@ from typing_extensions import Annotated
 from . import compare, delete, docs, indicators, ingest, reindex, search, show, similar
 from .export import export_app
 from .models import models_app
+from .options import keep_examples
 
 app = typer.Typer(
     name="policy-nlp",
-    help="Turn PDF policy papers into structured, searchable, comparable evidence.\n\n"
-    "Examples:\n\n"
-    "  policy-nlp ingest corpora/ --workers 2\n\n"
-    "  policy-nlp docs\n\n"
-    "  policy-nlp search \"talent shortage\" --role dilemma\n\n"
-    "  policy-nlp show smart_manufacturing_lanshan --sections",
+    help=keep_examples(
+        "Turn PDF policy papers into structured, searchable, comparable evidence.\n\n"
+        "Examples:\n\n"
+        "  policy-nlp ingest corpora/ --workers 2\n\n"
+        "  policy-nlp docs\n\n"
+        "  policy-nlp search \"talent shortage\" --role dilemma\n\n"
+        "  policy-nlp show smart_manufacturing_lanshan --sections"
+    ),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -32,7 +35,7 @@ app = typer.Typer(
 
 for module in (ingest, docs, show, indicators, search, similar, compare, delete, reindex):
     name = module.__name__.rsplit(".", 1)[-1]
-    app.command(name, help=module.HELP)(getattr(module, name))
+    app.command(name, help=keep_examples(module.HELP))(getattr(module, name))
 app.add_typer(export_app, name="export")
 app.add_typer(models_app, name="models")
 

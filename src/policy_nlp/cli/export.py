@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from typing_extensions import Annotated
 
-from .options import DbOption, DocOption, FormatOption, KindOption, RoleOption, fail, open_existing_store
+from .options import DbOption, DocOption, FormatOption, KindOption, RoleOption, fail, keep_examples, open_existing_store
 
 export_app = typer.Typer(
     help="Export sections, indicators or table cells to CSV (or JSON Lines with --format jsonl).",
@@ -22,10 +22,10 @@ OutputOption = Annotated[
 
 @export_app.command(
     "indicators",
-    help="Export every indicator: document, page, section, section_role, indicator, value, unit, kind, qualifier, "
+    help=keep_examples("Export every indicator: document, page, section, section_role, indicator, value, unit, kind, qualifier, "
     "period, place, raw_text, sentence, ...\n\n"
     "Examples:\n\n  policy-nlp export indicators -o indicators.csv\n\n"
-    "  policy-nlp export indicators -o money.jsonl --kind money --role status --doc industrial_intelligence_shandong",
+    "  policy-nlp export indicators -o money.jsonl --kind money --role status --doc industrial_intelligence_shandong"),
 )
 def export_indicators(
     output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocOption = None, role: RoleOption = None,
@@ -38,8 +38,8 @@ def export_indicators(
 
 @export_app.command(
     "sections",
-    help="Export every section: document, path, heading, level, role, role_confidence, page_start, page_end, text.\n\n"
-    "Examples:\n\n  policy-nlp export sections -o sections.csv\n\n  policy-nlp export sections -o rec.jsonl --role recommendation",
+    help=keep_examples("Export every section: document, path, heading, level, role, role_confidence, page_start, page_end, text.\n\n"
+    "Examples:\n\n  policy-nlp export sections -o sections.csv\n\n  policy-nlp export sections -o rec.jsonl --role recommendation"),
 )
 def export_sections(output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocOption = None, role: RoleOption = None) -> None:
     from ..export import SECTION_COLUMNS
@@ -49,9 +49,9 @@ def export_sections(output: OutputOption, db: DbOption = None, fmt: FormatOption
 
 @export_app.command(
     "tables",
-    help="Export every table cell: document, page, table (its number in the document), caption, row, column, text. "
+    help=keep_examples("Export every table cell: document, page, table (its number in the document), caption, row, column, text. "
     "One row per cell, so tables of any shape share one file; pivot on row and column to rebuild a table.\n\n"
-    "Examples:\n\n  policy-nlp export tables -o tables.csv\n\n  policy-nlp export tables -o report.jsonl --doc elderly_care_services_report",
+    "Examples:\n\n  policy-nlp export tables -o tables.csv\n\n  policy-nlp export tables -o report.jsonl --doc elderly_care_services_report"),
 )
 def export_tables(output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocOption = None) -> None:
     from ..export import TABLE_CELL_COLUMNS

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from .options import PipelineOption, fail
+from .options import PipelineOption, fail, keep_examples
 
 models_app = typer.Typer(
     help="Prepare the models the pipeline names (nothing is ever downloaded).",
@@ -21,9 +21,9 @@ BACKENDS = ("onnx-int8", "onnx", "torch")
 
 @models_app.command(
     "prepare",
-    help="Export the pipeline's embedding model to ONNX (and quantise it to int8) into the user cache, so the "
+    help=keep_examples("Export the pipeline's embedding model to ONNX (and quantise it to int8) into the user cache, so the "
     "first ingest or search does not pay for it. Runs once per model version; later calls find the cache.\n\n"
-    "Examples:\n\n  policy-nlp models prepare\n\n  policy-nlp models prepare --backend onnx --pipeline my.toml",
+    "Examples:\n\n  policy-nlp models prepare\n\n  policy-nlp models prepare --backend onnx --pipeline my.toml"),
 )
 def prepare(
     backend: Annotated[Optional[str], typer.Option("--backend", help=f"{', '.join(BACKENDS)} [default: the pipeline's].",

@@ -59,6 +59,16 @@ PipelineOption = Annotated[
 ]
 
 
+def keep_examples(help_text: str) -> str:
+    """Help text whose "Examples:" lines print as written, one per line: click rewraps paragraphs to
+    the terminal, which splits a long command line in two; a paragraph opened by \\b is left alone."""
+    head, marker, tail = help_text.partition("Examples:\n\n")
+    if not marker:
+        return help_text
+    lines = [line for line in tail.split("\n") if line.strip()]
+    return f"{head}{marker}\b\n" + "\n".join(lines)
+
+
 def fail(message: str, code: int = 1) -> None:
     """One line on stderr, then exit: the shape of every CLI error."""
     typer.echo(f"error: {message}", err=True)
