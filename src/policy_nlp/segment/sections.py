@@ -10,6 +10,8 @@ from ..extract.text import continues, join_lines
 from .sentences import split_sentences
 
 FRONT_MATTER = "Front matter"
+# Characters: below this a passage is a label or a fragment, not a statement (benchmarks/health.py).
+MIN_PASSAGE_CHARS = 40
 
 
 def _label(heading: Heading) -> str:
@@ -76,19 +78,51 @@ def build_passages(doc: Document, max_sentences: int = 3, max_chars: int = 700) 
                 paragraphs[-1] = (join_lines([paragraphs[-1][0], text]), paragraphs[-1][1])
             else:
                 paragraphs.append((text, blocks[block_index].page))
+        pieces: list[tuple[str, int]] = []
         for text, page in paragraphs:
             chunk: list[str] = []
             for start, end in split_sentences(text):
                 sentence = text[start:end].strip()
                 if chunk and (len(chunk) >= max_sentences or sum(map(len, chunk)) + len(sentence) > max_chars):
-                    passages.append(_passage(chunk, page, section, section_index, len(passages)))
+                    pieces.append((" ".join(chunk), page))
                     chunk = []
                 chunk.append(sentence)
             if chunk:
-                passages.append(_passage(chunk, page, section, section_index, len(passages)))
+                pieces.append((" ".join(chunk), page))
+        for text, page in join_short(pieces):
+            passages.append(_passage(text, page, section, section_index, len(passages)))
     return passages
 
 
-def _passage(chunk: list[str], page: int, section: Section, section_index: int, seq: int) -> Passage:
-    return Passage(text=" ".join(chunk), page=page, section=section.path, seq=seq, role=section.role,
+def join_short(pieces: list[tuple[str, int]], min_chars: int = MIN_PASSAGE_CHARS) -> list[tuple[str, int]]:
+    """(text, page) passages of one section, each one under `min_chars` joined to a neighbour.
+
+    A fragment ("Results", "− 1", a figure label, a table remnant) says nothing on its own, so
+    searched or compared it only matches by accident; it goes with the passage that follows
+    (else the one before), which may then run a little past the size limit. The joined passage
+    keeps the page of its first part. A section with no more text than a fragment stays as it is.
+    The parts are joined by a line break: the indicator miner splits sentences at lines, so a
+    fragment of bare figures (chart ticks, a table row) stays apart, is still passed over as no
+    indicator, and lends no numbers to the sentence it now sits next to.
+    """
+    out: list[tuple[str, int]] = []
+    pending: tuple[str, int] | None = None  # short text still waiting for the passage after it
+    for text, page in pieces:
+        if pending is not None:
+            text, page = f"{pending[0]}\n{text}", pending[1]
+            pending = None
+        if len(text) < min_chars:
+            pending = (text, page)
+            continue
+        out.append((text, page))
+    if pending is not None:
+        if out:
+            out[-1] = (f"{out[-1][0]}\n{pending[0]}", out[-1][1])
+        else:
+            out.append(pending)
+    return out
+
+
+def _passage(text: str, page: int, section: Section, section_index: int, seq: int) -> Passage:
+    return Passage(text=text, page=page, section=section.path, seq=seq, role=section.role,
                    role_confidence=section.role_confidence, role_evidence="section", section_index=section_index)
