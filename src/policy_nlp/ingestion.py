@@ -9,7 +9,9 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import warnings
 from collections import Counter
@@ -28,6 +30,7 @@ SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
 # enough to fill the model's batches and a single file per task keeps the workers balanced.
 CHUNK_FILES = 64
 CHUNK_BYTES = 256 * 1024
+DEFAULT_TIME_LIMIT_S = 300.0  # [extract] time_limit_s when the pipeline file does not set it
 
 
 @dataclass
@@ -196,21 +199,74 @@ def _failure(path: str, exc: BaseException) -> InputError:
     return InputError(path, f"could not be processed ({type(exc).__name__}: {exc})")
 
 
+class _TimeLimit(BaseException):
+    """Raised by SIGALRM in the file's process. A BaseException, so that the `except Exception`
+    of the extractor and the libraries (which turn a page's error into a warning) let it through."""
+
+
+def _time_limit_s(pipeline: Pipeline) -> float:
+    value = pipeline.stage("extract").get("time_limit_s", DEFAULT_TIME_LIMIT_S)
+    return max(0.0, float(value or 0))
+
+
+def _stopped(path: str, seconds: float) -> InputError:
+    return InputError(path, f"stopped after {seconds:g} s (time limit; [extract] time_limit_s)")
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimeLimit in this thread once `seconds` have passed; 0 means no limit.
+
+    A signal is the one way to interrupt pure-Python work in pdfminer without a process per file.
+    Signals only reach the main thread, where both ingest's worker processes and a command-line
+    ingest run files; called from another thread (a web server's request thread) there is no
+    limit. A long call into C (a huge zlib stream) delays the stop until it returns. The caller's
+    own handler and timer are restored afterwards."""
+    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _TimeLimit()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    outer_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        # Nested: the alarm may fire just as the block ends; the handler must come back regardless.
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+            if outer_delay:
+                signal.setitimer(signal.ITIMER_REAL, max(1e-6, outer_delay - (time.monotonic() - start)))
+
+
 def process_chunk(paths: list[str], pipeline: Pipeline) -> list[tuple]:
     """Files -> [(Document or InputError, stage seconds, warning counts)], one per file, in order.
 
     Each file is extracted on its own (a bad file fails alone); the later stages run once over all
     the chunk's documents. Should they fail, each document is processed again on its own, so one
-    document's failure never costs the others."""
+    document's failure never costs the others.
+
+    `[extract] time_limit_s` bounds each file's extraction, and again the later stages: for a chunk
+    of several small files, the limit times the number of files. A chunk that runs out of time
+    there is processed again file by file, so only the slow file fails."""
     from .pipeline import extract, run_stages
 
+    limit = _time_limit_s(pipeline)
     outcomes: list[list] = []
     for path in paths:
         timings: dict[str, float] = {}
         with capture_library_warnings() as counts:
             start = time.perf_counter()
             try:
-                outcome = extract(path, pipeline)
+                with _time_limit(limit):
+                    outcome = extract(path, pipeline)
+            except _TimeLimit:
+                outcome = _stopped(path, limit)
             except Exception as exc:  # a bug or an odd file must not stop the batch
                 outcome = _failure(path, exc)
             timings["extract"] = time.perf_counter() - start
@@ -223,8 +279,11 @@ def process_chunk(paths: list[str], pipeline: Pipeline) -> list[tuple]:
     timings = {}
     with capture_library_warnings() as counts:
         try:
-            run_stages(docs, pipeline, timings)
+            with _time_limit(limit * len(ok)):
+                run_stages(docs, pipeline, timings)
             error = None
+        except _TimeLimit:
+            error = _stopped(ok[0][3], limit * len(ok))
         except Exception as exc:
             error = exc
     if error is not None and len(ok) > 1:

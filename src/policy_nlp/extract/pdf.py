@@ -169,8 +169,12 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
     doc = Document(path=str(path), sha256=file_sha256(path))
     pdf = _open(path)
     page_lines: list[tuple[float, list[Line]]] = []
+    failed: list[str] = []  # "page 3 could not be read (OverflowError: …)", one per lost page
     try:
-        doc.metadata = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, (str, int, float))}
+        try:
+            doc.metadata = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, (str, int, float))}
+        except Exception:  # a damaged Info dictionary costs the metadata, not the document
+            doc.metadata = {}
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 out = Page(number=number, width=float(page.width), height=float(page.height))
@@ -185,24 +189,40 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
                 attach_captions(out.tables, lines)
             except InputError:
                 raise
-            except Exception as exc:
-                raise InputError(str(path), f"page {number} could not be read ({type(exc).__name__}: {exc})") from None
+            except Exception as exc:  # OverflowError, RecursionError included: Exception subclasses
+                # One page's odd content (a huge number, deeply nested objects) costs that page only;
+                # it is kept as a page without text so page numbers stay right.
+                failed.append(f"page {number} could not be read ({type(exc).__name__}: {exc})")
+                out = Page(number=number, width=_size(page, "width"), height=_size(page, "height"), readable=False)
+                lines = []
             finally:
-                page.close()  # pdfplumber caches every object of a page otherwise (~10 MB a page)
+                try:
+                    page.close()  # pdfplumber caches every object of a page otherwise (~10 MB a page)
+                except Exception:
+                    pass
             doc.pages.append(out)
             page_lines.append((out.height, lines))
     finally:
         pdf.close()
 
-    unreadable = [p.number for p in doc.pages if not p.readable]
+    if failed and len(failed) == len(doc.pages):
+        raise InputError(str(path), failed[0] + ("" if len(failed) == 1 else f"; all {len(failed)} pages failed"))
+    lost = {int(text.split()[1]) for text in failed}
+    unreadable = [p.number for p in doc.pages if not p.readable and p.number not in lost]
     if not any(lines for _, lines in page_lines) and not any(p.tables for p in doc.pages):
+        if failed:
+            raise InputError(str(path), failed[0] + "; no other page has text")
         if unreadable:
             raise InputError(str(path), "text layer not decodable (fonts without a Unicode map); run OCR first")
         raise InputError(str(path), "no text layer (image-only or empty pages; run OCR first)")
+    log = logging.getLogger(__name__)
+    for text in failed:
+        # Logged, not printed: ingest reports it with the file's other warnings.
+        log.warning(text)
     if unreadable:
         # Logged, not printed: ingest collects it with the file's other warnings, one line per file.
         noun = "page" if len(unreadable) == 1 else "pages"
-        logging.getLogger(__name__).warning(f"{noun} {page_ranges(unreadable)}: text layer not decodable")
+        log.warning(f"{noun} {page_ranges(unreadable)}: text layer not decodable")
 
     running = find_running(page_lines, cfg["margin_zone"]) if cfg["remove_running"] else set()
     for page, (_, lines) in zip(doc.pages, page_lines):
@@ -211,6 +231,13 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
         page.blocks = group_blocks(kept, page.number)
     finish_blocks(doc)
     return doc
+
+
+def _size(page, name: str) -> float:
+    try:
+        return float(getattr(page, name))
+    except Exception:
+        return 0.0
 
 
 def finish_blocks(doc: Document) -> None:
