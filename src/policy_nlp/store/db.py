@@ -653,24 +653,12 @@ _INSERT_LINE = "INSERT INTO lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
 
 
 def document_year(doc: Document) -> int | None:
-    """The document's year: from its running heads ("Vol. 12, 2024"), else the latest
-    past year on its first page, else the PDF creation date (often the conversion date)."""
-    import re
+    """The document's year as its text gives it (segment.dates); None when the text gives none.
 
-    this_year = datetime.now(timezone.utc).year
+    PDF creation dates are not used: they are usually when a file was converted, not written."""
+    from ..segment.dates import document_year as year_from_text
 
-    def years(texts) -> list[int]:
-        found = [int(y) for t in texts for y in re.findall(r"\b(?:19|20)\d\d\b", t)]
-        return [y for y in found if y <= this_year]
-
-    heads = years(line.text for page in doc.pages for line in page.removed)
-    if heads:
-        return max(heads)
-    first = years(b.text for b in doc.pages[0].blocks[:15]) if doc.pages else []
-    if first:
-        return max(first)
-    created = re.search(r"(?:19|20)\d\d", doc.metadata.get("CreationDate", ""))
-    return int(created.group(0)) if created else None
+    return year_from_text(doc)
 
 
 _VECTOR_CACHE = (
