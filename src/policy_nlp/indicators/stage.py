@@ -11,7 +11,7 @@ from ..model import Document, Indicator
 
 
 def _passages(doc: Document):
-    return [p for p in doc.passages if doc.sections[p.section_index].role != "references"]
+    return [p for p in doc.passages if "references" not in (p.role, doc.sections[p.section_index].role)]
 
 
 def _found_per_document(docs: list[Document], model: str | None) -> list[list[list[Indicator]]]:

@@ -15,10 +15,12 @@ _CLASSIFIERS: dict = {}
 def segment(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     """Outline, sections, passages and heading-based roles of each document."""
     from . import segment_document
+    from .references import mark_reference_runs
 
     settings = pipeline.stage("segment")
     for doc in docs:
         segment_document(doc, settings)
+        mark_reference_runs(doc)  # reference lists whose heading is missing or unrecognised
     return docs
 
 
@@ -42,9 +44,13 @@ def label_roles(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     """Roles from content where headings left them open; reuses the passage vectors when the
     embed stage ran before (the classifier embeds what it needs otherwise)."""
     from . import label_by_content
+    from .references import mark_reference_runs
 
     for doc in docs:
         label_by_content(doc, lambda: role_classifier(pipeline), doc.embeddings)
+        # The content classifier knows only status, dilemma and recommendation: it relabels
+        # passages of unlabelled sections, reference entries among them.
+        mark_reference_runs(doc)
     return docs
 
 
