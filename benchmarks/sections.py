@@ -25,7 +25,8 @@ sys.path.insert(0, str(REPO / "src"))
 
 from policy_nlp.config import load_pipeline  # noqa: E402
 from policy_nlp.extract import extract_pdf  # noqa: E402
-from policy_nlp.pipeline import process_file, role_classifier  # noqa: E402
+from policy_nlp.pipeline import process_file  # noqa: E402
+from policy_nlp.segment.stage import role_classifier  # noqa: E402
 from policy_nlp.segment.roles import CONTENT_ROLES  # noqa: E402
 
 _NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-H]\.)\s+")

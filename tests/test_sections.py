@@ -10,7 +10,8 @@ import pytest
 from conftest import CORPUS, run_cli, truth
 
 from policy_nlp.config import load_pipeline
-from policy_nlp.pipeline import process_file, role_classifier
+from policy_nlp.pipeline import process_file
+from policy_nlp.segment.stage import role_classifier
 from policy_nlp.segment.roles import CONTENT_ROLES
 
 STEMS = ["smart_manufacturing_lanshan", "rural_clean_energy_hexi", "elderly_care_services_report"]

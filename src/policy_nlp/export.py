@@ -11,8 +11,6 @@ from typing import Iterable, Sequence
 
 from .vocabulary import EXPORT_FORMATS, FORMAT_SUFFIXES, check_choice
 
-FORMATS = EXPORT_FORMATS
-
 
 class OutputError(ValueError):
     """An output path that cannot be written as asked (unknown format, missing folder)."""

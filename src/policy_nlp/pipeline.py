@@ -13,7 +13,6 @@ from typing import Callable
 
 from .config import Pipeline, load_pipeline
 from .model import Document
-from .segment.stage import role_classifier  # noqa: F401  (kept importable from here)
 
 Stage = Callable[[list[Document], Pipeline], list[Document]]
 

@@ -15,6 +15,7 @@ CONTENT_ROLES = ("status", "dilemma", "recommendation")
 INDICATOR_KINDS = ("count", "percent", "money", "rank", "fraction", "ratio", "growth", "quantity")
 SEARCH_MODES = ("hybrid", "dense", "bm25")
 EXPORT_FORMATS = ("csv", "jsonl")
+EMBED_BACKENDS = ("onnx-int8", "onnx", "torch")
 # File suffixes that name an export format when --format is not given.
 FORMAT_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
+from ..vocabulary import EMBED_BACKENDS
 from .options import PipelineOption, fail, keep_examples
 
 models_app = typer.Typer(
@@ -15,8 +16,7 @@ models_app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# The embed package's own list, spelled out so --help needs no import of it.
-BACKENDS = ("onnx-int8", "onnx", "torch")
+BACKENDS = EMBED_BACKENDS
 
 
 @models_app.command(

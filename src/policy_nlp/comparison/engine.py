@@ -278,7 +278,7 @@ def similar(
     Scored from the search index's passage vectors (memory-mapped), not by loading every
     document: a library of thousands of documents answers in one pass over one matrix.
     """
-    from ..retrieval.dense import load_index
+    from ..retrieval.dense import document_scores, load_index
 
     if (doc is None) == (text is None):
         raise PolicyNLPError("give a document or --text, not both")
@@ -306,7 +306,8 @@ def similar(
         from ..embed import load_embedder
 
         query = load_embedder(model, pipeline.stage("embed").get("backend")).encode([text])
-    scores = document_scores(index, query, by_coverage=target is not None)
+    # A text: the mean of each document's best three passages, not one lucky sentence.
+    scores = coverage_scores(index, query) if target is not None else document_scores(index, query[0], best=3)
     scored = [
         {"document": infos[d].stem, "title": infos[d].title, "similarity": round(score, 4)}
         for d, score in scores.items() if d in infos and (target is None or d != target.id)
@@ -315,28 +316,17 @@ def similar(
     return scored[:top]
 
 
-def document_scores(index, query: np.ndarray, by_coverage: bool) -> dict[int, float]:
-    """Each indexed document's similarity to `query` (rows: passage vectors).
-
-    by_coverage: the average of both directed coverages, as `similarity_matrix` (a document
-    compared with a document). Otherwise the mean of a document's best three passages for the
-    one query vector: the best few, not one lucky sentence."""
+def coverage_scores(index, vectors: np.ndarray) -> dict[int, float]:
+    """Each indexed document's similarity to a document given by its passage `vectors`: the
+    average of both directed coverages, as `similarity_matrix`, from the index alone."""
     n = len(index.doc_ids)
     if n == 0:
         return {}
     order = np.argsort(index.doc_ids, kind="stable")
     doc_ids, starts = np.unique(index.doc_ids[order], return_index=True)
-    sims = np.empty((n, len(query)), dtype=np.float32)
-    block = 65_536  # float16 rows converted a block at a time: no float32 copy of the whole matrix
-    for lo in range(0, n, block):
-        sims[lo:lo + block] = np.asarray(index.vectors[lo:lo + block], dtype=np.float32) @ query.T
-    sims = sims[order]
-    if len(query) == 0:
+    if len(vectors) == 0:
         return {int(d): 0.0 for d in doc_ids}
-    if by_coverage:
-        query_in_doc = np.maximum.reduceat(sims, starts, axis=0).mean(axis=1)
-        doc_in_query = np.add.reduceat(sims.max(axis=1), starts) / np.diff(np.append(starts, n))
-        return {int(d): float((a + b) / 2) for d, a, b in zip(doc_ids, query_in_doc, doc_in_query)}
-    column = sims[:, 0]
-    ends = np.append(starts[1:], n)
-    return {int(d): float(np.sort(column[a:b])[-3:].mean()) for d, a, b in zip(doc_ids, starts, ends)}
+    sims = (index.vectors @ vectors.T)[order]
+    query_in_doc = np.maximum.reduceat(sims, starts, axis=0).mean(axis=1)
+    doc_in_query = np.add.reduceat(sims.max(axis=1), starts) / np.diff(np.append(starts, n))
+    return {int(d): float((a + b) / 2) for d, a, b in zip(doc_ids, query_in_doc, doc_in_query)}

