@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import policy_nlp
-from policy_nlp.ingestion import _time_limit, _TimeLimit
+from policy_nlp.time_limit import TimeLimitExceeded, time_limit
 
 LIMIT_S = 1.0
 
@@ -74,8 +74,8 @@ def test_time_limit_restores_the_callers_handler_and_timer():
     previous = signal.signal(signal.SIGALRM, handler)
     try:
         signal.setitimer(signal.ITIMER_REAL, 30)
-        with pytest.raises(_TimeLimit):
-            with _time_limit(0.05):
+        with pytest.raises(TimeLimitExceeded):
+            with time_limit(0.05):
                 while True:
                     pass
         remaining, _ = signal.getitimer(signal.ITIMER_REAL)

@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import logging
 import multiprocessing
 import os
-import re
-import signal
 import sys
-import threading
 import time
-import warnings
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -23,7 +18,9 @@ from typing import Callable, Iterable, Iterator
 from .config import Pipeline, load_pipeline
 from .errors import InputError
 from .extract.pdf import file_sha256
+from .library_warnings import capture_library_warnings
 from .store import open_store
+from .time_limit import TimeLimitExceeded, time_limit
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown")
 # A chunk of small files shares each model call; a PDF is a chunk of its own, as its pages are
@@ -120,54 +117,6 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[IngestResult
 
 
 
-# -- library warnings --------------------------------------------------------------------------
-
-def _warning_text(message: str, templated: bool) -> str:
-    """The gist of a warning, so repeats group: the message template's words before its details
-    ("Could not get FontBBox from font descriptor because %r cannot be parsed" -> its first part)."""
-    text = " ".join(message.strip().splitlines()[:1][0].split()) if message.strip() else "(empty warning)"
-    text = re.split(r"\s+because\s+|:\s+%", text)[0]
-    if templated:
-        text = re.sub(r"%[-#0 +]*\d*(?:\.\d+)?[sdrifgex]", "…", text)
-    return text if len(text) <= 100 else text[:99] + "…"
-
-
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.counts: Counter = Counter()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.msg, str) and record.args:
-            self.counts[_warning_text(record.msg, templated=True)] += 1
-        else:
-            self.counts[_warning_text(str(record.msg), templated=False)] += 1
-
-
-@contextlib.contextmanager
-def capture_library_warnings() -> Iterator[Counter]:
-    """Collect logging records (WARNING and up, any library) and Python warnings instead of letting
-    them reach the terminal; yields the Counter of message -> count, complete once the block ends.
-
-    The root logger's handlers are swapped out for the duration: pdfminer logs through its own
-    loggers with no handler, so its records would otherwise reach the last-resort handler and be
-    printed without the file's name."""
-    collector = _Collector()
-    root = logging.getLogger()
-    saved = root.handlers[:]
-    root.handlers = [collector]
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                yield collector.counts
-            finally:
-                for w in caught:
-                    collector.counts[_warning_text(f"{w.category.__name__}: {w.message}", templated=False)] += 1
-    finally:
-        root.handlers = saved
-
-
 # -- processing (in a worker process, or in this one) ------------------------------------------
 
 _WARM: set = set()
@@ -199,11 +148,6 @@ def _failure(path: str, exc: BaseException) -> InputError:
     return InputError(path, f"could not be processed ({type(exc).__name__}: {exc})")
 
 
-class _TimeLimit(BaseException):
-    """Raised by SIGALRM in the file's process. A BaseException, so that the `except Exception`
-    of the extractor and the libraries (which turn a page's error into a warning) let it through."""
-
-
 def _time_limit_s(pipeline: Pipeline) -> float:
     value = pipeline.stage("extract").get("time_limit_s", DEFAULT_TIME_LIMIT_S)
     return max(0.0, float(value or 0))
@@ -211,37 +155,6 @@ def _time_limit_s(pipeline: Pipeline) -> float:
 
 def _stopped(path: str, seconds: float) -> InputError:
     return InputError(path, f"stopped after {seconds:g} s (time limit; [extract] time_limit_s)")
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Raise _TimeLimit in this thread once `seconds` have passed; 0 means no limit.
-
-    A signal is the one way to interrupt pure-Python work in pdfminer without a process per file.
-    Signals only reach the main thread, where both ingest's worker processes and a command-line
-    ingest run files; called from another thread (a web server's request thread) there is no
-    limit. A long call into C (a huge zlib stream) delays the stop until it returns. The caller's
-    own handler and timer are restored afterwards."""
-    if seconds <= 0 or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise _TimeLimit()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    outer_delay, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
-    start = time.monotonic()
-    try:
-        yield
-    finally:
-        # Nested: the alarm may fire just as the block ends; the handler must come back regardless.
-        try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        finally:
-            signal.signal(signal.SIGALRM, previous)
-            if outer_delay:
-                signal.setitimer(signal.ITIMER_REAL, max(1e-6, outer_delay - (time.monotonic() - start)))
 
 
 def process_chunk(paths: list[str], pipeline: Pipeline) -> list[tuple]:
@@ -263,9 +176,9 @@ def process_chunk(paths: list[str], pipeline: Pipeline) -> list[tuple]:
         with capture_library_warnings() as counts:
             start = time.perf_counter()
             try:
-                with _time_limit(limit):
+                with time_limit(limit):
                     outcome = extract(path, pipeline)
-            except _TimeLimit:
+            except TimeLimitExceeded:
                 outcome = _stopped(path, limit)
             except Exception as exc:  # a bug or an odd file must not stop the batch
                 outcome = _failure(path, exc)
@@ -279,10 +192,10 @@ def process_chunk(paths: list[str], pipeline: Pipeline) -> list[tuple]:
     timings = {}
     with capture_library_warnings() as counts:
         try:
-            with _time_limit(limit * len(ok)):
+            with time_limit(limit * len(ok)):
                 run_stages(docs, pipeline, timings)
             error = None
-        except _TimeLimit:
+        except TimeLimitExceeded:
             error = _stopped(ok[0][3], limit * len(ok))
         except Exception as exc:
             error = exc
