@@ -32,6 +32,9 @@ class Word:
     bottom: float
     font: str
     size: float
+    # A raised piece kept in the text (a fraction's numerator, an ordinal suffix): joined to a
+    # word it touches without a space ("1⁄4", "10th").
+    glue: bool = False
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Fragment:
     words: list[Word] = field(default_factory=list)
     marks: list[str] = field(default_factory=list)
     column: int = 0
+    lead_mark: bool = False  # a raised mark printed before its first word (a footnote's number)
 
     @property
     def x0(self) -> float:
@@ -111,6 +115,7 @@ def attach_marks(fragments: list[Fragment]) -> list[Fragment]:
     for frag in fragments:
         text = "".join(w.text for w in frag.words)
         host = None
+        numeric = False
         if len(text) <= 8 and len(frag.words) == 1:
             for other in fragments:
                 if other is frag or other.size < frag.size / 0.8:
@@ -118,13 +123,41 @@ def attach_marks(fragments: list[Fragment]) -> list[Fragment]:
                 near = other.x0 - 1.5 * other.size <= frag.x0 <= other.x1 + 0.6 * other.size
                 raised = other.top - 0.3 * other.size <= frag.bottom < other.baseline - 0.15 * other.size
                 if near and raised:
-                    host = other
-                    break
+                    if _belongs_to_number(text, frag, other):
+                        host, numeric = other, True
+                        break
+                    if host is None:
+                        host = other
+                        if not (text.isdigit() or text.lower() in _ORDINALS):
+                            break
         if host is not None:
-            host.marks.append(text.strip(","))
+            if numeric:
+                # "1⁄4", "10th": part of the number, kept in the text where it was printed.
+                for w in frag.words:
+                    w.glue = True
+                host.words.extend(frag.words)
+                host.words.sort(key=lambda w: w.x0)
+            else:
+                if frag.x1 <= host.x0 + 0.1 * host.size:
+                    host.lead_mark = True  # "¹ Preliminary report…": a note's own number
+                host.marks.append(text.strip(","))
         else:
             kept.append(frag)
     return kept
+
+
+_ORDINALS = frozenset({"st", "nd", "rd", "th"})
+_SLASHES = ("\u2044", "/")
+
+
+def _belongs_to_number(text: str, frag: Fragment, host: Fragment) -> bool:
+    """A raised fraction numerator ("¹⁄4") or ordinal suffix ("10ᵗʰ"), not a note mark."""
+    near = 0.3 * host.size
+    if text.isdigit():
+        return any(w.text.startswith(_SLASHES) and -1.0 <= w.x0 - frag.x1 <= near for w in host.words)
+    if text.lower() in _ORDINALS:
+        return any(w.text[-1].isdigit() and -1.0 <= frag.x0 - w.x1 <= near for w in host.words)
+    return False
 
 
 def find_gutters(words: list[Word], x_min: float, x_max: float, min_gutter: float) -> list[tuple[float, float]]:
@@ -249,7 +282,10 @@ def row_to_line(row: list[Fragment], page: int) -> Line:
     words = [w for f in row for w in f.words]
     words.sort(key=lambda w: w.x0)
     font = str(dominant(words, lambda w: w.font))
-    text = normalize_text(" ".join(w.text for w in words))
+    text = " ".join(w.text for w in words)
+    if "\u2044" in text or "/" in text or any(w.glue for w in words):
+        text = _joined(words)
+    text = normalize_text(text)
     if any(f.marks for f in row):
         # A removed mark leaves a gap before the punctuation that followed it: "Wei¹," -> "Wei ,".
         text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
@@ -263,6 +299,21 @@ def row_to_line(row: list[Fragment], page: int) -> Line:
         column=row[0].column,
         marks=[m for f in row for m in f.marks],
     )
+
+
+def _joined(words: list[Word]) -> str:
+    """Words joined by spaces, except pieces of one number that touch: "1⁄4", "10th", "3/4"."""
+    parts = [words[0].text]
+    for a, b in zip(words, words[1:]):
+        touching = b.x0 - a.x1 <= 0.15 * min(a.size, b.size)
+        if touching and (
+            b.glue or b.text.startswith("\u2044") or a.text.endswith("\u2044")
+            or (a.glue and b.text.startswith("/")) or (a.text.endswith("/") and b.size < 0.85 * a.size)
+        ):
+            parts.append(b.text)
+        else:
+            parts.append(" " + b.text)
+    return "".join(parts)
 
 
 def layout_lines(words: list[Word], page: int, width: float, min_gutter: float = 7.0) -> tuple[list[Line], int]:

@@ -1,0 +1,79 @@
+"""Extraction faults seen on real documents, each shown on a small generated PDF.
+
+Raised numerator and ordinal digits kept in the text (the FAA handbook's "1⁄4 inch", "10th"), dash joins
+that keep identifiers whole (Federal Register "737–9", "FAA–2020–0686"), footnotes kept out of the
+body flow, and page 1 of a three-column page under a masthead read column by column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policy_nlp.extract.text import join_lines
+
+pytest.importorskip("reportlab")
+
+from reportlab.lib.pagesizes import letter  # noqa: E402
+from reportlab.pdfbase.pdfmetrics import registerFont, stringWidth  # noqa: E402
+from reportlab.pdfgen import canvas  # noqa: E402
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def _canvas(path: Path):
+    return canvas.Canvas(str(path), pagesize=letter, invariant=1)
+
+
+def _pieces(c, x: float, y: float, pieces: list[tuple[str, float, float]], font: str = "Helvetica") -> float:
+    """Draw (text, size, rise) pieces one after another; returns the x after the last one."""
+    for text, size, rise in pieces:
+        c.setFont(font, size)
+        c.drawString(x, y + rise, text)
+        x += stringWidth(text, font, size)
+    return x
+
+
+def _extract(path: Path):
+    from policy_nlp.extract import extract_pdf
+
+    return extract_pdf(path)
+
+
+# 1. Raised digits of a number stay in the text; note marks still go to `marks`.
+
+
+def _superscript_pdf(path: Path, font: str = "Helvetica", slash: str = "/") -> Path:
+    c = _canvas(path)
+    body, small, up = 10, 6, 4
+    _pieces(c, 72, 700, [
+        ("Use bolts of ", body, 0), ("1", small, up), (slash, body, 0), ("4", small, 0),
+        (" inch on the 10", body, 0), ("th", small, up), (" and 25", body, 0), ("th", small, up),
+        (" floors, as the policy says.", body, 0), ("3", small, up),
+    ], font)
+    _pieces(c, 72, 686, [("Each 1", body, 0), ("st", small, up), (" and 3", body, 0), ("rd", small, up),
+                         (" check is logged in the register", body, 0), ("12", small, up), (".", body, 0)], font)
+    c.setFont(font, body)
+    c.drawString(72, 672, "Inspectors sign the register after every check of the floors.")
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_raised_numerators_and_ordinals_stay_marks_go(tmp_path: Path):
+    doc = _extract(_superscript_pdf(tmp_path / "sup.pdf"))
+    lines = list(doc.lines())
+    assert lines[0].text == "Use bolts of 1/4 inch on the 10th and 25th floors, as the policy says."
+    assert lines[0].marks == ["3"]
+    assert lines[1].text == "Each 1st and 3rd check is logged in the register."
+    assert lines[1].marks == ["12"]
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs DejaVuSans for U+2044 FRACTION SLASH")
+def test_fraction_slash_numerator_is_kept(tmp_path: Path):
+    registerFont(__import__("reportlab.pdfbase.ttfonts", fromlist=["TTFont"]).TTFont("DejaVuSans", str(DEJAVU)))
+    doc = _extract(_superscript_pdf(tmp_path / "frac.pdf", font="DejaVuSans", slash="\u2044"))
+    first = next(iter(doc.lines()))
+    assert "of 1\u20444 inch" in first.text
+    assert first.marks == ["3"]
