@@ -77,3 +77,47 @@ def test_fraction_slash_numerator_is_kept(tmp_path: Path):
     first = next(iter(doc.lines()))
     assert "of 1\u20444 inch" in first.text
     assert first.marks == ["3"]
+
+
+# 2. A dash at a line end inside an identifier joins without a space; word hyphenation is unchanged.
+
+
+def _lines_pdf(path: Path, lines: list[str], size: float = 10, x: float = 72, top: float = 700) -> Path:
+    c = _canvas(path)
+    c.setFont("Helvetica", size)
+    for i, text in enumerate(lines):
+        c.drawString(x, top - i * 1.2 * size, text)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_identifier_dashes_join_without_space(tmp_path: Path):
+    lines = [
+        "The rule applies to all Model 737\u20138 and 737\u2013",
+        "9 airplanes listed in Docket No. FAA\u20132020\u2013",
+        "0686, call 206\u2013231\u2013",
+        "3195 for the in-",
+        "dustrial and provincial-",
+        "level plans of the FAA-",
+        "approved list under COVID-",
+        "19 rules, see results \u2013",
+        "as shown.",
+    ]
+    doc = _extract(_lines_pdf(tmp_path / "dash.pdf", lines))
+    text = doc.text
+    assert "737\u20138 and 737\u20139 airplanes" in text
+    assert "FAA\u20132020\u20130686," in text
+    assert "206\u2013231\u20133195" in text
+    assert "the industrial and provincial-level plans" in text
+    assert "FAA-approved" in text and "COVID-19" in text
+    assert "results \u2013 as shown." in text
+
+
+def test_identifier_dash_join_rules():
+    assert join_lines(["Model 737\u2013", "9 (737 MAX)"]) == "Model 737\u20139 (737 MAX)"
+    assert join_lines(["(AD 2018\u2013", "23\u201351)"]) == "(AD 2018\u201323\u201351)"
+    assert join_lines(["in-", "dustrial"]) == "industrial"
+    assert join_lines(["provincial-", "level"]) == "provincial-level"
+    assert join_lines(["non-", "EU"]) == "non-EU"
+    assert join_lines(["a pause \u2013", "then"]) == "a pause \u2013 then"

@@ -84,6 +84,21 @@ def join_hyphenated(left: str, right: str, doc_words: Mapping[str, int] | None =
     return zipf.get(joined, 0.0) >= _COMMON_JOINED
 
 
+_DASH_TAIL = re.compile(r"(\S+)[\u2013-]$")
+_OPENERS = "([{\"'\u2018\u201c"
+
+
+def _identifier_dash(text: str) -> bool:
+    """True when `text` ends with a dash attached to a number or capital-letter identifier ("737–", "FAA-")."""
+    if not text.endswith(("-", "\u2013")):
+        return False
+    tail = _DASH_TAIL.search(text)
+    if not tail:
+        return False
+    token = tail.group(1).lstrip(_OPENERS)
+    return bool(token) and (token[-1].isdigit() or token[-1].isupper()) and not any(c.islower() for c in token)
+
+
 def join_lines(lines: Iterable[str], doc_words: Mapping[str, int] | None = None) -> str:
     """Join the lines of one paragraph, re-joining words broken at line ends."""
     out = ""
@@ -93,6 +108,9 @@ def join_lines(lines: Iterable[str], doc_words: Mapping[str, int] | None = None)
             continue
         if not out:
             out = line
+            continue
+        if _identifier_dash(out) and line[0].isalnum():
+            out = out + line  # "FAA–2020–" / "0686", "737–" / "9", "COVID-" / "19": one identifier
             continue
         tail = _BROKEN_TAIL.search(out)
         head = _HEAD.match(line)
