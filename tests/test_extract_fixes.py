@@ -121,3 +121,51 @@ def test_identifier_dash_join_rules():
     assert join_lines(["provincial-", "level"]) == "provincial-level"
     assert join_lines(["non-", "EU"]) == "non-EU"
     assert join_lines(["a pause \u2013", "then"]) == "a pause \u2013 then"
+
+
+# 4. A head band (title left, masthead right) over three columns with a narrow, ragged gutter.
+
+WORDS = (
+    "the agency proposes to require new software and revised procedures for every airplane of the "
+    "model while operators keep their existing approved lists and report each finding within ten days"
+).split()
+
+
+def _column_text(label: str, n_words: int) -> str:
+    return " ".join(f"{label}{i}" if i % 9 == 0 else WORDS[(i * 7) % len(WORDS)] for i in range(n_words))
+
+
+def _three_column_pdf(path: Path) -> tuple[Path, list[list[str]]]:
+    from reportlab.lib.utils import simpleSplit
+
+    c = _canvas(path)
+    c.setFont("Helvetica-Bold", 18)
+    c.drawString(45, 730, "Proposed Rules")
+    c.setFont("Helvetica", 8)
+    for i, text in enumerate(["Federal Register", "Vol. 85, No. 152", "Thursday, August 6, 2020"]):
+        c.drawString(399, 735 - i * 15, text)
+    columns = []
+    for x, label in ((45, "alpha"), (222, "bravo"), (399, "charlie")):
+        lines = simpleSplit(_column_text(label, 260), "Helvetica", 9, 168)
+        c.setFont("Helvetica", 9)
+        for i, text in enumerate(lines[:55]):
+            c.drawString(x, 680 - i * 10, text)
+        columns.append(lines[:55])
+    c.showPage()
+    c.save()
+    return path, columns
+
+
+def test_head_band_then_three_columns_in_order(tmp_path: Path):
+    path, columns = _three_column_pdf(tmp_path / "three.pdf")
+    doc = _extract(path)
+    lines = list(doc.lines())
+    texts = [line.text for line in lines]
+    assert texts[0] == "Proposed Rules"
+    assert texts[1:4] == ["Federal Register", "Vol. 85, No. 152", "Thursday, August 6, 2020"]
+    assert all(line.column != -1 for line in lines)  # no two columns' lines glued into one
+    # The head band's blocks are their own, not glued to the first column's text.
+    blocks = [block.text for block in doc.blocks()]
+    assert blocks[0] == "Proposed Rules" and "alpha" not in " ".join(blocks[:4])
+    # Each column top to bottom, left to right.
+    assert texts[4:] == [text for column in columns for text in column]

@@ -212,11 +212,26 @@ def split_at_gutters(fragments: list[Fragment], gutters: list[tuple[float, float
     if not gutters:
         return fragments
     out: list[Fragment] = []
+    centres = [(g0 + g1) / 2 for g0, g1 in gutters]
+    lefts = [min(f.x0 for f in fragments)] + [g1 for _, g1 in gutters]
     for frag in fragments:
-        current = Fragment(words=[frag.words[0]], marks=frag.marks)
-        for prev, word in zip(frag.words, frag.words[1:]):
-            gap = word.x0 - prev.x1
-            if any(prev.x1 <= (g0 + g1) / 2 <= word.x0 and gap >= max(4.0, 0.6 * (g1 - g0)) for g0, g1 in gutters):
+        words = frag.words
+        if len(words) < 2 or not any(words[0].x0 < c < words[-1].x1 for c in centres):
+            out.append(frag)
+            continue
+        gaps = [b.x0 - a.x1 for a, b in zip(words, words[1:])]
+        # A line of a column (it starts at a column's left edge) glued to the next column's: a gap
+        # several word spaces wide at the gutter is the gutter. The gutter's measured width can be
+        # wide of the white strip (ragged right edges), so that alone would keep them one line.
+        in_column = any(-2.0 <= words[0].x0 - left <= 2.5 * frag.size for left in lefts)
+        space = (median(gaps) if len(gaps) >= 3 else 0.3 * frag.size) if in_column else float("inf")
+        current = Fragment(words=[words[0]], marks=frag.marks, lead_mark=frag.lead_mark)
+        for prev, word, gap in zip(words, words[1:], gaps):
+            if any(
+                prev.x1 <= (g0 + g1) / 2 <= word.x0
+                and (gap >= max(4.0, 0.6 * (g1 - g0)) or (gap >= 0.75 * max(prev.size, word.size) and gap >= 2.5 * space))
+                for g0, g1 in gutters
+            ):
                 out.append(current)
                 current = Fragment(words=[word])
             else:
@@ -237,8 +252,13 @@ def order_fragments(fragments: list[Fragment], gutters: list[tuple[float, float]
         else:
             f.column = sum(1 for c in centres if c <= f.x0)
             columns.append(f)
-    spanning.sort(key=lambda f: f.top)
-    cuts = [f.top for f in spanning]
+    # A band starts at each spanning fragment, and at a white strip across the page under a head
+    # that leaves a column empty (a masthead beside a title, above three columns).
+    starts: list[tuple[float, Fragment | None]] = [(f.top, f) for f in spanning]
+    if centres and columns:
+        starts += [(top, None) for top in _white_cuts(fragments, len(centres) + 1)]
+    starts.sort(key=lambda start: (start[0], start[1] is None))
+    cuts = [top for top, _ in starts]
 
     def band_of(f: Fragment) -> int:
         return sum(1 for c in cuts if c <= f.top)
@@ -248,12 +268,29 @@ def order_fragments(fragments: list[Fragment], gutters: list[tuple[float, float]
         bands.setdefault(band_of(f), []).append(f)
     ordered: list[list[Fragment]] = []
     for band in range(len(cuts) + 1):
-        if band > 0:
-            ordered.append([spanning[band - 1]])
+        if band > 0 and starts[band - 1][1] is not None:
+            ordered.append([starts[band - 1][1]])
         members = bands.get(band, [])
         for col in sorted({f.column for f in members}):
             ordered.extend(_rows([f for f in members if f.column == col]))
     return _merge_spanning_rows(ordered)
+
+
+def _white_cuts(fragments: list[Fragment], n_columns: int) -> list[float]:
+    """Tops of the text below white strips across the whole page (1.5 em or more) whose text above
+    (since the previous such strip) leaves some column empty: a head band, not a paragraph break."""
+    ordered = sorted(fragments, key=lambda f: f.top)
+    em = median(f.size for f in ordered)
+    cuts: list[float] = []
+    reach = ordered[0].bottom
+    above: set[int] = set()
+    for f in ordered:
+        if above and f.top - reach >= 1.5 * em and -1 not in above and len(above) < n_columns:
+            cuts.append(f.top)
+            above = set()
+        above.add(f.column)
+        reach = max(reach, f.bottom)
+    return cuts
 
 
 def _rows(frags: list[Fragment]) -> list[list[Fragment]]:
