@@ -138,13 +138,13 @@ def test_show_sections_and_export(tmp_path):
     ("Shandong has 16 cities", "", "Shandong has 16 cities"),
 ])
 def test_section_numbering_styles(line, number, text):
-    from policy_nlp.segment.headings import _numbering
+    from policy_nlp.segment.numbering import split_number as _numbering
 
     assert _numbering(line) == (number, text)
 
 
 def test_numbering_styles_nest_in_order_of_appearance():
-    from policy_nlp.segment.headings import _numbered_levels
+    from policy_nlp.segment.numbering import numbered_levels as _numbered_levels
 
     # A translated Chinese policy paper: "I." > "(I)" > "1."
     assert _numbered_levels(["I", "(I)", "1", "2", "(II)", "II", "(I)", "1"]) == [1, 2, 3, 3, 2, 1, 2, 3]

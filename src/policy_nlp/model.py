@@ -24,6 +24,9 @@ class Line:
     bold: bool = False
     column: int = 0  # -1 for a line spanning every column
     marks: list[str] = field(default_factory=list)  # superscript marks taken out of the text
+    # Opening words set in bold when the rest of the line is not ("Policy priorities. The…"): the
+    # label of a run-in heading. Empty for lines in one weight.
+    lead: str = ""
 
     @property
     def x0(self) -> float:
@@ -103,6 +106,19 @@ class Heading:
     number: str = ""
     block: int = -1  # index of its block in Document.blocks() order
     run_in: bool = False  # "Abstract. Text…": the label opens a paragraph
+    # Why it is a heading: "outline" (the PDF's bookmarks), "numbered", "larger", "bold", "name"
+    # (Abstract, References…), "run-in"; several joined by "+".
+    evidence: str = ""
+
+
+@dataclass
+class Bookmark:
+    """One entry of the outline a PDF carries (its bookmarks): a claim, checked against the print."""
+
+    text: str
+    level: int
+    page: int | None  # 1-based; None when it points outside the file
+    top: float | None = None  # the /XYZ destination's top, in PDF user space (from the bottom)
 
 
 @dataclass
@@ -167,6 +183,7 @@ class Document:
     title: str = ""
     sections: list[Section] = field(default_factory=list)
     outline: list[Heading] = field(default_factory=list)
+    bookmarks: list[Bookmark] = field(default_factory=list)  # the PDF's own outline, unchecked
     indicators: list[Indicator] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     # float32 array (n_passages, dim), L2-normalised, filled by the embed stage

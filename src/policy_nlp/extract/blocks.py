@@ -29,12 +29,15 @@ def _starts_block(prev: Line, line: Line, pitch: float, column_left: float) -> b
     step = line.bottom - prev.bottom
     if step <= 0 or step > 1.35 * max(pitch, 1.2 * line.size):
         return True  # jumped back up (new band/column) or paragraph spacing
-    if abs(line.size - prev.size) > 0.6 or line.bold != prev.bold:
+    # A line opening with a bold label is a paragraph's first line whatever its dominant weight.
+    if abs(line.size - prev.size) > 0.6 or (line.bold and not line.lead) != (prev.bold and not prev.lead):
         return True
     if bool(_ITALIC.search(line.font)) != bool(_ITALIC.search(prev.font)):
         return True  # italic run-in style headings ("A. Installed capacity")
     if _REFERENCE_START.match(line.text) or _LABEL_START.match(line.text):
         return True  # "[3] Li S.: ..." starts a new reference entry; "Keywords:" its own block
+    if line.lead and not prev.lead and _ENDS_SENTENCE.search(prev.text):
+        return True  # a bold label after a finished sentence opens a paragraph: "ACTION: Notice of …"
     em = line.size or 10.0
     indent = line.x0 - column_left
     if line.x0 > prev.x0 + 0.8 * em and 0.8 * em < indent < 4 * em and _ENDS_SENTENCE.search(prev.text) and not prev.text.endswith(":"):

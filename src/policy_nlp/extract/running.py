@@ -99,10 +99,14 @@ def _recurs_fuzzily(line: Line, shape: str, index: int, margins: list[list[Line]
 
 
 def _same_position_elsewhere(line: Line, index: int, margins: list[list[Line]]) -> bool:
+    """Another page holds a running line at this place: alternating heads ("Author" on even pages,
+    "Title" on odd ones) share a position and each repeats. Page titles share a position too, but
+    each is printed once: a line is a running head only where that place repeats its text."""
+    shapes: dict[str, int] = defaultdict(int)
     for other_index, lines in enumerate(margins):
         if other_index == index:
             continue
         for other in lines:
             if abs(other.top - line.top) <= 2.0 and abs(other.size - line.size) <= 0.6 and other.text != line.text:
-                return True
-    return False
+                shapes[_shape(other)] += 1
+    return any(count >= 2 for count in shapes.values())

@@ -1,169 +1,242 @@
-"""Heading detection from font size, weight and numbering relative to the body text."""
+"""Headings: the PDF's own bookmarks where its pages print them, then typography and numbering.
+
+Each heading records its evidence ("outline", "numbered", "larger", "bold", "caps", "name",
+"run-in", "gap"). Typographic evidence is relative to the body text (segment/style.py), so it
+holds across fonts and sizes; numbering decides levels (segment/numbering.py).
+"""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import dataclass
 
 from ..model import Block, Document, Heading
+from .bookmarks import match_bookmarks
+from .numbering import in_sequence, missing_parents, numbered_levels, split_number
+from .style import body_style
+from .titles import detect_title
 
-_CJK_DIGITS = "一二三四五六七八九十"
-# Section numbers, each alternative one numbering style: "2.1", "IV.", "C.", "(3)", "(II)", "(b)",
-# and the styles of Chinese papers: "一、", "（三）", "第二章" / "第二节".
-_NUMBERED = re.compile(
-    r"^(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?)|(?:[IVX]{1,5}\.)|(?:[A-H]\.)|(?:\(\d{1,2}\)))\s+(?P<text>\S.*)$"
-    r"|^(?P<paren>[(（](?:[IVX]{1,5}|[ivx]{1,5}|[a-h]|[A-H]|[%s]{1,3})[)）])\s*(?P<ptext>\S.*)$"
-    r"|^(?P<cjk>[%s]{1,3}[、.．]|第[%s\d]{1,3}[章节部分篇]+)\s*(?P<ctext>\S.*)$" % (_CJK_DIGITS, _CJK_DIGITS, _CJK_DIGITS)
-)
 _UNNUMBERED_NAMES = re.compile(
     r"^(abstract|keywords?|key words|acknowledge?ments?|references|bibliography|notes|appendix(?:\s+[A-Z0-9]+)?|"
-    r"introduction|conclusions?|summary|executive summary|contents)\b[.:]?$",
+    r"introduction|conclusions?|summary|executive summary|contents|table of contents|"
+    r"résumé|remerciements|table des matières|bibliographie|摘要|参考文献|目录)\b[.:]?$",
     re.IGNORECASE,
 )
 _RUN_IN = re.compile(
     r"^(?P<label>abstract|keywords|key words|index terms|acknowledge?ments?|funding)\s*[.:\u2014\u2013-]\s*(?=\S)",
     re.IGNORECASE,
 )
-_CAPTION = re.compile(r"^(table|figure|fig\.|chart|box|source|note)s?\s*[0-9ivx]*[.:]?\s", re.IGNORECASE)
-_MAX_CHARS = 160
+_CAPTION = re.compile(r"^(table|figure|fig\.|chart|box|source|note|graph|exhibit|map)s?\s*[0-9ivx]*[.:]?\s", re.IGNORECASE)
+_INITIAL = re.compile(r"^(?:[A-Z]\.?|[A-Z]\.-?[A-Z]\.?)$")
+_CONTINUED = re.compile(r"[\u2014\u2013-]\s*continued\b|\(continued\)|\bcont(?:inued|'d)\.?$", re.IGNORECASE)
+_MAX_CHARS = 200
+_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-def body_style(doc: Document) -> tuple[float, bool]:
-    """Font size and boldness of the bulk of the text, weighted by characters."""
-    sizes: Counter = Counter()
-    bold: Counter = Counter()
-    for line in doc.lines():
-        sizes[round(line.size, 1)] += len(line.text)
-        bold[line.bold] += len(line.text)
-    if not sizes:
-        return 10.0, False
-    return sizes.most_common(1)[0][0], bold.most_common(1)[0][0]
+@dataclass
+class _Candidate:
+    index: int
+    block: Block
+    number: str
+    text: str
+    evidence: str
+    run_in: bool = False
+    level: int = 0  # set by the outline when it names the level
 
 
-def _numbering(text: str) -> tuple[str, str]:
-    match = _NUMBERED.match(text)
-    if not match:
-        return "", text
-    for num, rest in (("num", "text"), ("paren", "ptext"), ("cjk", "ctext")):
-        if match.group(num):
-            return match.group(num).rstrip(".．、"), match.group(rest)
-    return "", text
+def _looks_like_names(text: str) -> bool:
+    """Author lines ("I. I. Didenkulova", "S N D"): mostly initials, or no word of three letters."""
+    tokens = re.split(r"[\s,]+", text.replace(" and ", " ").strip())
+    if not _WORD.search(text) and not re.search(r"[\u2e80-\u9fff]", text):
+        return True
+    initials = sum(bool(_INITIAL.match(t)) for t in tokens)
+    return initials >= 1 and initials * 2 >= len(tokens) and len(tokens) <= 8
 
 
-def _style(number: str) -> tuple[str, int]:
-    """The numbering style of a section number, and how deep it is inside that style ("2.1.3": 2)."""
-    if re.fullmatch(r"\d+(\.\d+)*", number):
-        return "decimal", number.count(".")
-    if number.startswith("第"):
-        return "chapter" if number.endswith(("章", "部分", "篇")) else "chapter-section", 0
-    if number[:1] in "(（":
-        inner = number[1:-1]
-        if inner.isdigit():
-            return "(decimal)", 0
-        if re.fullmatch(r"[IVX]+", inner):
-            return "(ROMAN)", 0
-        if re.fullmatch(r"[ivx]+", inner):
-            return "(roman)", 0
-        if inner[:1] in _CJK_DIGITS:
-            return "(cjk)", 0
-        return "(letter)", 0
-    if re.fullmatch(r"[IVX]+", number):
-        return "ROMAN", 0
-    if number[:1] in _CJK_DIGITS:
-        return "cjk", 0
-    return "letter", 0
+def heading_evidence(block: Block, body_size: float, body_bold: bool) -> str:
+    """Why `block` is a heading ("numbered+bold", ...), or "" when it is not one."""
+    text = block.text.strip()
+    if not text or len(text) > _MAX_CHARS or len(block.lines) > 4:
+        return ""
+    number, rest = split_number(text)
+    if not any(ch.isalpha() for ch in text) or _CAPTION.match(text) or _looks_like_names(rest):
+        return ""
+    if number and not (rest[:1].isupper() or "\u2e80" <= rest[:1] <= "\u9fff"):
+        return ""
+    if _WORD.search(block.lines[0].lead):
+        return ""  # bold words opening a line that goes on in roman: a run-in label, see _run_in
+    if rest[:1].islower() or rest[:1] in "[(" and not number or _CONTINUED.search(text):
+        return ""  # a sentence's tail set apart by a font change; a table's "—Continued" caption
+    named = bool(_UNNUMBERED_NAMES.match(text))
+    if text.endswith((".", ",", ";")) and not named:
+        return ""
+    italic = all(re.search(r"italic|oblique", line.font, re.IGNORECASE) for line in block.lines)
+    marks = []
+    if number:
+        marks.append("numbered")
+    if block.size >= body_size + 0.8:
+        marks.append("larger")
+    if block.bold and not body_bold:
+        marks.append("bold")
+    elif italic and number:  # italic alone marks emphasis in running text too; with a number, a heading
+        marks.append("italic")
+    if len(block.lines) > 2 and not (set(marks) & {"larger", "bold"}):
+        return ""  # a paragraph that happens to start with a number
+    if set(marks) & {"larger", "bold", "italic"}:
+        return "+".join(marks)
+    if named and block.size >= body_size - 0.2 and len(block.lines) == 1:
+        return "name"
+    words = text.split()
+    if len(block.lines) == 1 and text.isupper() and len(words) <= 10 and _WORD.search(text) \
+            and not re.search(r"\d", text) and block.size >= body_size - 1.5:
+        return "+".join(marks + ["caps"])  # small capitals set off only by case and spacing
+    return ""
 
 
-def _numbered_levels(numbers: list[str]) -> list[int]:
-    """Levels of numbered headings, in document order.
+def _run_in(block: Block, before: Block | None) -> str:
+    """The label of a run-in heading opening `block`, or "". A run-in label opens a paragraph,
+    so the text before it has ended its sentence."""
+    if block.kind != "text":
+        return ""
+    if match := _RUN_IN.match(block.text):
+        return match.group("label")
+    if before is not None and before.kind == "text" and before.page == block.page and not _ENDS.search(before.text.strip()):
+        return ""
+    lead = block.lines[0].lead.strip()
+    label = re.sub(r"\s*[.:\u2014\u2013]\s*$", "", lead)
+    if (label != lead or len(block.lines) > 1) and 1 <= len(label.split()) <= 8 and _WORD.search(label) \
+            and label[:1].isupper() and not _looks_like_names(label) and not _CAPTION.match(label + " "):
+        return label
+    return ""
 
-    A style takes its level where it first appears: one below the numbered heading before it
-    ("I." then "(I)" then "1." reads 1, 2, 3 in a Chinese policy paper; "2.1" then "(1)" reads 2, 3
-    in a proceedings paper). Decimal numbers nest by their dots ("2.1.3" is two below "2")."""
-    levels: list[int] = []
-    style_level: dict[str, int] = {"chapter": 1, "chapter-section": 2}
-    previous = 0
-    for number in numbers:
-        style, depth = _style(number)
-        if style not in style_level:
-            style_level[style] = previous + 1 - depth if style == "decimal" else previous + 1
-            style_level[style] = max(1, style_level[style])
-        level = style_level[style] + depth
-        levels.append(level)
-        previous = level
+
+_ENDS = re.compile(r"[.!?:;)\]'\"\u201d\u2019]$")
+
+
+def _inside_sentence(index: int, blocks: list[Block]) -> bool:
+    """A bold or capitalised phrase between two halves of one sentence ("… in the FOR FURTHER
+    INFORMATION CONTACT section"): the block before does not end a sentence, the one after
+    goes on in lower case."""
+    before = blocks[index - 1].text.strip() if index > 0 else ""
+    after = blocks[index + 1].text.strip() if index + 1 < len(blocks) else ""
+    return bool(before) and not _ENDS.search(before) and after[:1].islower() and blocks[index - 1].kind == "text"
+
+
+def _stacks(a: _Candidate, b: _Candidate, blocks: list[Block], doc: Document) -> bool:
+    """b follows a on its page with only bold lines between them, in about the same bold type,
+    and no table between them (a heading over a table is not empty)."""
+    if a.block.page != b.block.page or not (a.block.bold and b.block.bold) or abs(a.block.size - b.block.size) > 1.5:
+        return False
+    if not all(blocks[i].bold for i in range(a.index + 1, b.index)):
+        return False
+    top, bottom = a.block.bbox[3], b.block.bbox[1]
+    return not any(top - 1 <= t.bbox[1] <= bottom + 1 for t in doc.pages[a.block.page - 1].tables)
+
+
+def _collapse_stacks(candidates: list[_Candidate], blocks: list[Block], doc: Document) -> list[_Candidate]:
+    """Three or more unnumbered headings in the same type with nothing between them are a
+    masthead (agency, office, rule title), not empty sections: only the last one heads text."""
+    out: list[_Candidate] = []
+    run: list[_Candidate] = []
+
+    def flush() -> None:
+        out.extend(run[-1:] if len(run) >= 3 else run)
+        run.clear()
+
+    for c in candidates:
+        stackable = not c.number and not c.run_in and c.evidence != "outline"
+        if run and stackable and _stacks(run[-1], c, blocks, doc):
+            run.append(c)
+            continue
+        flush()
+        if stackable:
+            run.append(c)
+        else:
+            out.append(c)
+    flush()
+    return out
+
+
+def _find_missing_parents(candidates: list[_Candidate], blocks: list[Block]) -> list[_Candidate]:
+    """"3.1" with no "3" before it: heading 3 was missed (a long wrapped heading, plain type).
+    Look for it between the heading before and "3.1"."""
+    numbered = [c for c in candidates if c.number]
+    found = []
+    for position, parent in missing_parents([c.number for c in numbered]):
+        child = numbered[position]
+        before = max((c.index for c in candidates if c.index < child.index), default=-1)
+        pattern = re.compile(rf"^{re.escape(parent)}\.?\s+\S")
+        for index in range(before + 1, child.index):
+            block = blocks[index]
+            if pattern.match(block.text) and len(block.text) <= 300 and block.kind == "text":
+                number, text = split_number(block.text.strip())
+                if number == parent:
+                    found.append(_Candidate(index, block, number, text, "numbered+gap"))
+                    break
+    return found
+
+
+def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
+    body_size, body_bold = body_style(doc)
+    printed = match_bookmarks(doc)
+    out: list[_Candidate] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "title":
+            continue
+        text = block.text.strip()
+        if index in printed:
+            number, rest = split_number(text)
+            out.append(_Candidate(index, block, number, rest, "outline", level=printed[index].level))
+        elif evidence := heading_evidence(block, body_size, body_bold):
+            number, rest = split_number(text)
+            out.append(_Candidate(index, block, number, rest, evidence))
+        elif label := _run_in(block, blocks[index - 1] if index else None):
+            out.append(_Candidate(index, block, "", label, "run-in", run_in=True))
+    keep = iter(in_sequence([c.number for c in out if c.number]))
+    out = [c for c in out if not c.number or next(keep)]
+    out = [c for c in out if c.evidence == "outline" or not _inside_sentence(c.index, blocks)]
+    out = _collapse_stacks(out, blocks, doc)
+    # Author names and affiliations above the abstract are not headings.
+    opening = next((i for i, c in enumerate(out) if c.number or c.evidence == "outline" or _UNNUMBERED_NAMES.match(c.text)), 0)
+    out = [c for i, c in enumerate(out) if i >= opening or c.block.page > 1 or c.run_in]
+    out += _find_missing_parents(out, blocks)
+    return sorted(out, key=lambda c: c.index)
+
+
+def _levels(candidates: list[_Candidate]) -> list[int]:
+    numbered = iter(numbered_levels([c.number for c in candidates if c.number]))
+    by_number = {id(c): next(numbered) for c in candidates if c.number}
+    numbered_sizes = {round(c.block.size): by_number[id(c)] for c in candidates if c.number and not c.run_in}
+    plain = sorted({round(c.block.size) for c in candidates
+                    if not c.number and not c.run_in and not c.level and not _UNNUMBERED_NAMES.match(c.text)}, reverse=True)
+    levels = []
+    for c in candidates:
+        if c.level:
+            level = c.level
+        elif c.number:
+            level = by_number[id(c)]
+        elif c.run_in or _UNNUMBERED_NAMES.match(c.text):
+            level = 1
+        elif round(c.block.size) in numbered_sizes:
+            level = numbered_sizes[round(c.block.size)]
+        else:
+            level = plain.index(round(c.block.size)) + 1
+        levels.append(min(level, 4))
     return levels
 
 
-def _looks_like_heading(block: Block, body_size: float, body_bold: bool) -> bool:
-    text = block.text.strip()
-    if not text or len(text) > _MAX_CHARS or len(block.lines) > 3:
-        return False
-    if not any(ch.isalpha() for ch in text) or _CAPTION.match(text):
-        return False
-    larger = block.size >= body_size + 0.8
-    number, rest = _numbering(text)
-    italic = all(re.search(r"italic|oblique", line.font, re.IGNORECASE) for line in block.lines)
-    # Italic alone marks emphasis in running text too; with a number it marks a heading.
-    emphasised = (block.bold and not body_bold) or (italic and bool(number))
-    if number and not (rest[:1].isupper() or "\u2e80" <= rest[:1] <= "\u9fff"):
-        return False
-    if text.endswith((".", ",", ";")) and not _UNNUMBERED_NAMES.match(text):
-        return False
-    if larger or emphasised:
-        return True
-    return bool(_UNNUMBERED_NAMES.match(text)) and block.size >= body_size - 0.2 and len(block.lines) == 1
-
-
-def detect_title(doc: Document) -> str:
-    """The largest text near the top of page 1."""
-    if not doc.pages or not doc.pages[0].blocks:
-        return ""
-    first = doc.pages[0]
-    upper = [b for b in first.blocks if b.bbox[1] < first.height * 0.5 and len(b.text) <= 300]
-    if not upper:
-        return ""
-    biggest = max(upper, key=lambda b: b.size)
-    body_size, _ = body_style(doc)
-    if biggest.size < body_size + 1.5:
-        return ""
-    biggest.kind = "title"
-    return biggest.text
-
-
 def detect_headings(doc: Document) -> list[Heading]:
-    """Mark heading blocks and return the outline, with levels from numbering and font size."""
-    body_size, body_bold = body_style(doc)
+    """Mark heading blocks and return the outline, with levels from the bookmarks, numbering and
+    font size."""
     if not doc.title:
         doc.title = detect_title(doc)
-    candidates: list[tuple[int, Block, str, str, bool]] = []
-    for index, block in enumerate(doc.blocks()):
-        if block.kind == "title":
-            continue
-        if _looks_like_heading(block, body_size, body_bold):
-            number, text = _numbering(block.text.strip())
-            candidates.append((index, block, number, text, False))
-        elif (match := _RUN_IN.match(block.text)) and block.kind == "text":
-            candidates.append((index, block, "", match.group("label"), True))
-    # Author names and affiliations above the abstract are not headings.
-    opening = next((i for i, (_, b, n, t, _) in enumerate(candidates) if n or _UNNUMBERED_NAMES.match(t)), 0)
-    candidates = [c for i, c in enumerate(candidates) if i >= opening or c[1].page > 1]
-    # Unnumbered headings take their level from font size: biggest size = level 1.
-    sizes = sorted({round(b.size) for _, b, n, t, run_in in candidates if not n and not run_in and not _UNNUMBERED_NAMES.match(t)}, reverse=True)
-    numbered = iter(_numbered_levels([n for _, _, n, _, _ in candidates if n]))
-    depth = {id(b): next(numbered) for _, b, n, _, _ in candidates if n}
-    numbered_sizes = {round(b.size): depth[id(b)] for _, b, n, _, _ in candidates if n}
+    blocks = list(doc.blocks())
+    candidates = _candidates(doc, blocks)
     outline: list[Heading] = []
-    for index, block, number, text, run_in in candidates:
-        if number:
-            level = depth[id(block)]
-        elif run_in or _UNNUMBERED_NAMES.match(text):
-            level = 1
-        elif round(block.size) in numbered_sizes:
-            level = numbered_sizes[round(block.size)]
-        else:
-            level = sizes.index(round(block.size)) + 1
-        if not run_in:
-            block.kind = "heading"
-        label = text.strip().rstrip(".:").strip()
-        outline.append(Heading(text=label, level=min(level, 4), page=block.page, number=number, block=index, run_in=run_in))
+    for candidate, level in zip(candidates, _levels(candidates)):
+        if not candidate.run_in:
+            candidate.block.kind = "heading"
+        label = candidate.text.strip().rstrip(".:").strip()
+        outline.append(Heading(text=label, level=level, page=candidate.block.page, number=candidate.number,
+                               block=candidate.index, run_in=candidate.run_in, evidence=candidate.evidence))
     return outline

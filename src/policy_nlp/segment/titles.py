@@ -1,0 +1,62 @@
+"""The document's title: what page 1 prints as its title, or the metadata title where page 1 prints it."""
+
+from __future__ import annotations
+
+import re
+
+from ..extract.outline import plausible_title
+from ..model import Block, Document
+from .style import body_style
+
+_DIGITS_OR_BRACKETS = re.compile(r"[\d\[\]]")
+
+
+def _running_words(doc: Document) -> set[str]:
+    """Texts of the running heads removed from pages after the first: a publication's section
+    label ("Proposed Rules") is printed big on page 1 and repeated in every running head."""
+    return {re.sub(r"\s+", " ", line.text).strip().lower() for page in doc.pages[1:] for line in page.removed}
+
+
+def _is_running_label(block: Block, running: set[str]) -> bool:
+    text = re.sub(r"\s+", " ", block.text).strip().lower()
+    return bool(text) and any(text in line for line in running)
+
+
+def _masthead_title(blocks: list[Block], body_bold: bool) -> Block | None:
+    """A stack of bold body-size blocks opening page 1 (agency, docket line, title): the title is
+    its longest line of words, not the agency in capitals nor the docket number."""
+    stack = []
+    for block in blocks:
+        if not block.bold or body_bold:
+            break
+        stack.append(block)
+    words = [b for b in stack if not _DIGITS_OR_BRACKETS.search(b.text) and not b.text.isupper() and len(b.text.split()) >= 3]
+    if len(stack) < 2 or not words:
+        return None
+    return max(words, key=lambda b: len(b.text))
+
+
+def detect_title(doc: Document) -> str:
+    """The largest text near the top of page 1; the metadata title when page 1 prints it."""
+    if not doc.pages or not doc.pages[0].blocks:
+        return ""
+    first = doc.pages[0]
+    page_text = " ".join(b.text for b in first.blocks)
+    from_metadata = plausible_title(doc.metadata.get("Title", ""), page_text)
+    running = _running_words(doc)
+    upper = [
+        b for b in first.blocks
+        if b.bbox[1] < first.height * 0.5 and len(b.text) <= 300 and not _is_running_label(b, running)
+    ]
+    if not upper:
+        return from_metadata
+    body_size, body_bold = body_style(doc)
+    biggest = max(upper, key=lambda b: b.size)
+    if biggest.size >= body_size + 1.5:
+        biggest.kind = "title"
+        return biggest.text
+    masthead = _masthead_title([b for b in first.blocks if b in upper], body_bold)
+    if masthead is not None and not from_metadata:
+        masthead.kind = "title"
+        return masthead.text
+    return from_metadata
