@@ -169,3 +169,66 @@ def test_head_band_then_three_columns_in_order(tmp_path: Path):
     assert blocks[0] == "Proposed Rules" and "alpha" not in " ".join(blocks[:4])
     # Each column top to bottom, left to right.
     assert texts[4:] == [text for column in columns for text in column]
+
+
+# 3. Footnotes at the foot of a column are read after the page's body, not inside a sentence.
+
+
+def _footnote_pdf(path: Path) -> Path:
+    c = _canvas(path)
+    left, right, body, note = 60, 320, 10, 7.5
+
+    def column(x: float, top: float, lines: list[str], size: float) -> None:
+        c.setFont("Helvetica", size)
+        for i, text in enumerate(lines):
+            c.drawString(x, top - i * 1.2 * size, text)
+
+    column(left, 720, [
+        "The operators keep their approved lists and",
+        "report each finding within ten days of the",
+        "inspection, as the rules of the program say.",
+        "Reports from the first accident show that a",
+        "single sensor input to the control system can",
+        "repeat the nose-down trim of the stabilizer and",
+        "produce several flightdeck effects, and the",
+        "agency therefore proposes that operators will also",
+    ], body)
+    c.setFont("Helvetica", 5)
+    c.drawString(left, 640 - 6 * 1.2 * body + 2.5, "1")
+    column(left + 4, 640 - 6 * 1.2 * body, [
+        "Preliminary report of the accident, dated November",
+        "2018, can be found in the docket of this rule.",
+    ], note)
+    c.setFont("Helvetica", 5)
+    c.drawString(left, 640 - 6 * 1.2 * body - 2 * 1.2 * note + 2.5, "2")
+    column(left + 4, 640 - 6 * 1.2 * body - 2 * 1.2 * note, [
+        "The magnitude of the command varies according to",
+        "parameters such as the airplane\u2019s",
+    ], note)
+    column(right, 720, [
+        "review the findings with the manufacturer and",
+        "send the revised procedures to every crew of",
+        "the fleet before the next flight of each of the",
+        "airplanes in the register of the operator, and",
+        "the agency will check the records of each of",
+        "the operators during the next scheduled audit",
+        "of their maintenance programs and their lists",
+        "of approved parts and procedures this year.",
+    ], body)
+    column(right, 640 - 6 * 1.2 * body - 2 * 1.2 * note, ["altitude and airspeed at the time of the event."], note)
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_footnotes_leave_the_body_flow(tmp_path: Path):
+    doc = _extract(_footnote_pdf(tmp_path / "notes.pdf"))
+    text = doc.text
+    assert "operators will also review the findings with the manufacturer" in text
+    assert "such as the airplane\u2019s altitude and airspeed at the time of the event." in text
+    assert "Preliminary" not in text.split("this year.")[0]  # notes come after the body
+    lines = list(doc.lines())
+    note = next(line for line in lines if line.text.startswith("Preliminary report"))
+    assert note.marks == ["1"]
+    body_sizes = {round(line.size) for line in lines[: lines.index(note)]}
+    assert body_sizes == {10}

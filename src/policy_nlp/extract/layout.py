@@ -363,4 +363,53 @@ def layout_lines(words: list[Word], page: int, width: float, min_gutter: float =
     fragments = words_to_fragments(words)
     fragments = attach_marks(split_at_gutters(fragments, gutters))
     rows = order_fragments(fragments, gutters)
+    if gutters:
+        rows = footnotes_last(rows)
     return [row_to_line(r, page) for r in rows if r], len(gutters) + 1
+
+
+_NOTE_START = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021\u00a7\u00b6\u2217]{1,3})\s*[A-Z\u201c\u2018\"(]")
+
+
+def _starts_note(row: list[Fragment]) -> bool:
+    """A footnote's first line: its number raised before the text, or printed in front of it."""
+    return row[0].lead_mark or bool(_NOTE_START.match(row[0].words[0].text + " " + (row[0].words[1].text if len(row[0].words) > 1 else "")))
+
+
+def footnotes_last(rows: list[list[Fragment]]) -> list[list[Fragment]]:
+    """Footnotes (smaller type at the foot of a column, opening with a note number) moved after the
+    page's body, column by column: read in place, a note splits a sentence that goes on in the next
+    column, and the note's last line runs into that sentence's rest."""
+    sizes: Counter = Counter()
+    for row in rows:
+        for f in row:
+            sizes[round(f.size, 1)] += sum(len(w.text) for w in f.words)
+    if not sizes:
+        return rows
+    # The body's size: notes may fill more of a page than its body does, so the largest size that
+    # covers a quarter of the characters, not the commonest.
+    total = sum(sizes.values())
+    small = 0.88 * max(size for size, n in sizes.items() if n >= 0.25 * total or n == max(sizes.values()))
+    moved: list[int] = []
+    previous_had_notes = False
+    for column in sorted({row[0].column for row in rows if row[0].column >= 0}):
+        members = [i for i, row in enumerate(rows) if row[0].column == column]
+        zone: list[int] = []
+        for i in reversed(members):
+            if max(f.size for f in rows[i]) > small:
+                break
+            zone.append(i)
+        zone.reverse()
+        if not zone or len(zone) == len(members):
+            previous_had_notes = False  # no body above: a column of small type, not its notes
+            continue
+        starts = [k for k, i in enumerate(zone) if _starts_note(rows[i])]
+        if not starts and not previous_had_notes:
+            continue
+        # A note carried over from the previous column's foot opens this column's notes.
+        moved.extend(zone if previous_had_notes else zone[starts[0]:])
+        previous_had_notes = True
+    if not moved:
+        return rows
+    gone = set(moved)
+    return [row for i, row in enumerate(rows) if i not in gone] + [rows[i] for i in moved]
