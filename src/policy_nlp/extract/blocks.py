@@ -32,8 +32,8 @@ def _starts_block(prev: Line, line: Line, pitch: float, column_left: float) -> b
     # A line opening with a bold label is a paragraph's first line whatever its dominant weight.
     if abs(line.size - prev.size) > 0.6 or (line.bold and not line.lead) != (prev.bold and not prev.lead):
         return True
-    if bool(_ITALIC.search(line.font)) != bool(_ITALIC.search(prev.font)):
-        return True  # italic run-in style headings ("A. Installed capacity")
+    if bool(_ITALIC.search(line.font)) != bool(_ITALIC.search(prev.font)) and not (line.bold and prev.bold):
+        return True  # italic run-in style headings ("A. Installed capacity"); a bold heading may wrap into italic
     if _REFERENCE_START.match(line.text) or _LABEL_START.match(line.text):
         return True  # "[3] Li S.: ..." starts a new reference entry; "Keywords:" its own block
     if line.lead and not prev.lead and _ENDS_SENTENCE.search(prev.text):

@@ -20,7 +20,8 @@ from ..model import Line
 from .text import normalize_text
 
 _SPACE_BEFORE_PUNCT = re.compile(r" ([,;:.!?])(?=\s|$)")
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b$|-b$", re.IGNORECASE)
+# "NimbusRomNo9L-Medi" (LaTeX's Times bold), "MinionPro-Semibd", "Frutiger-Bd": weights by abbreviation too.
+_BOLD = re.compile(r"bold|black|heavy|semibold|semibd|demi|[-,_]medi|[-,_]bd$|,b$|-b$", re.IGNORECASE)
 
 
 @dataclass
@@ -335,7 +336,20 @@ def row_to_line(row: list[Fragment], page: int) -> Line:
         bold=is_bold(font),
         column=row[0].column,
         marks=[m for f in row for m in f.marks],
+        lead=_bold_lead(words),
     )
+
+
+def _bold_lead(words: list[Word]) -> str:
+    """The bold words opening a line that goes on in another weight: a run-in heading's label."""
+    if not words or not is_bold(words[0].font):
+        return ""
+    lead = []
+    for word in words:
+        if not is_bold(word.font):
+            break
+        lead.append(word.text)
+    return normalize_text(" ".join(lead)) if len(lead) < len(words) else ""
 
 
 def _joined(words: list[Word]) -> str:

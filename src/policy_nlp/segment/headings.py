@@ -29,6 +29,7 @@ _RUN_IN = re.compile(
 _CAPTION = re.compile(r"^(table|figure|fig\.|chart|box|source|note|graph|exhibit|map)s?\s*[0-9ivx]*[.:]?\s", re.IGNORECASE)
 _INITIAL = re.compile(r"^(?:[A-Z]\.?|[A-Z]\.-?[A-Z]\.?)$")
 _CONTINUED = re.compile(r"[\u2014\u2013-]\s*continued\b|\(continued\)|\bcont(?:inued|'d)\.?$", re.IGNORECASE)
+_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u25a0\u25a1\u2013\u2014\u27a2\u2713\u2714\uf0a7\uf0b7\uf0d8\uf0fc-]\s*")
 _MAX_CHARS = 200
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -65,8 +66,10 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool) -> str:
         return ""
     if _WORD.search(block.lines[0].lead):
         return ""  # bold words opening a line that goes on in roman: a run-in label, see _run_in
-    if rest[:1].islower() or rest[:1] in "[(" and not number or _CONTINUED.search(text):
-        return ""  # a sentence's tail set apart by a font change; a table's "—Continued" caption
+    if _BULLET.match(text) or rest[:1] in "[(" and not number or _CONTINUED.search(text):
+        return ""  # a list item; a docket line; a table's "—Continued" caption
+    if rest[:1].islower() or re.search(r"\d\s?%$", text):
+        return ""  # a sentence's tail set apart by a font change; a chart's label and its share
     named = bool(_UNNUMBERED_NAMES.match(text))
     if text.endswith((".", ",", ";")) and not named:
         return ""
@@ -82,6 +85,8 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool) -> str:
         marks.append("italic")
     if len(block.lines) > 2 and not (set(marks) & {"larger", "bold"}):
         return ""  # a paragraph that happens to start with a number
+    if marks == ["bold"] and len(text.split()) > 14:
+        return ""  # a bold sentence or form prompt: headings in body size are short
     if set(marks) & {"larger", "bold", "italic"}:
         return "+".join(marks)
     if named and block.size >= body_size - 0.2 and len(block.lines) == 1:
@@ -96,7 +101,7 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool) -> str:
 def _run_in(block: Block, before: Block | None) -> str:
     """The label of a run-in heading opening `block`, or "". A run-in label opens a paragraph,
     so the text before it has ended its sentence."""
-    if block.kind != "text":
+    if block.kind != "text" or _BULLET.match(block.text):
         return ""
     if match := _RUN_IN.match(block.text):
         return match.group("label")
@@ -176,15 +181,36 @@ def _find_missing_parents(candidates: list[_Candidate], blocks: list[Block]) -> 
     return found
 
 
+_FIGURE_START = re.compile(r"^(figure|fig\.|exhibit|chart|graphic|infographic)\s*\d+[.:]", re.IGNORECASE)
+_FIGURE_END = re.compile(r"^(sources?|notes?)\s*:", re.IGNORECASE)
+
+
+def _figure_blocks(blocks: list[Block]) -> set[int]:
+    """Blocks printed inside a figure: between a caption above it ("Figure 1. …") and its source
+    line below ("Sources: …") on the same page. Labels in a figure are not headings."""
+    inside: set[int] = set()
+    for start, block in enumerate(blocks):
+        if not _FIGURE_START.match(block.text):
+            continue
+        for end in range(start + 1, min(start + 20, len(blocks))):
+            if blocks[end].page != block.page:
+                break
+            if _FIGURE_END.match(blocks[end].text):
+                inside.update(range(start + 1, end))
+                break
+    return inside
+
+
 def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     body_size, body_bold = body_style(doc)
     printed = match_bookmarks(doc)
+    in_figures = _figure_blocks(blocks)
     out: list[_Candidate] = []
     for index, block in enumerate(blocks):
-        if block.kind == "title":
+        if block.kind == "title" or (index in in_figures and index not in printed):
             continue
         text = block.text.strip()
-        if index in printed:
+        if index in printed and len(text.split()) <= 20:  # Word bookmarks every "heading"-styled paragraph
             number, rest = split_number(text)
             out.append(_Candidate(index, block, number, rest, "outline", level=printed[index].level))
         elif evidence := heading_evidence(block, body_size, body_bold):

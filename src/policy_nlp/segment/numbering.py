@@ -10,6 +10,8 @@ CJK_DIGITS = "一二三四五六七八九十"
 # accepted here and kept only when they continue a sequence (`in_sequence`): "(i)" after "(h)".
 _NUMBERED = re.compile(
     r"^(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?)|(?:[IVX]{1,5}\.)|(?:[A-Z]\.)|(?:\(\d{1,2}\)))\s+(?P<text>\S.*)$"
+    r"|^(?P<word>(?i:part|chapter|section|article|annex|appendix|chapitre|partie|annexe)\s+(?:[IVX]{1,5}|\d{1,2}|[A-Z]))"
+    r"\s*[-\u2013\u2014:.]\s*(?P<wtext>\S.*)$"
     r"|^(?P<paren>[(（](?:[IVX]{1,5}|[ivx]{1,5}|[a-z]|[A-Z]|[%s]{1,3})[)）])\s*(?P<ptext>\S.*)$"
     r"|^(?P<cjk>[%s]{1,3}[、.．]|\d{1,2}\s?、|第[%s\d]{1,3}[章节部分篇]+)\s*(?P<ctext>\S.*)$" % (CJK_DIGITS, CJK_DIGITS, CJK_DIGITS)
 )
@@ -21,7 +23,7 @@ def split_number(text: str) -> tuple[str, str]:
     match = _NUMBERED.match(text)
     if not match:
         return "", text
-    for num, rest in (("num", "text"), ("paren", "ptext"), ("cjk", "ctext")):
+    for num, rest in (("num", "text"), ("word", "wtext"), ("paren", "ptext"), ("cjk", "ctext")):
         if match.group(num):
             return match.group(num).rstrip(".．、 "), match.group(rest)
     return "", text
@@ -31,6 +33,8 @@ def style_of(number: str) -> tuple[str, int]:
     """The numbering style of a section number, and how deep it is inside that style ("2.1.3": 2)."""
     if re.fullmatch(r"\d+(\.\d+)*", number):
         return "decimal", number.count(".")
+    if re.match(r"[^\W\d]{4,}\s", number):  # "PART II", "Chapter 6": its own style, on top
+        return "word:" + number.split()[0].lower(), 0
     if number.startswith("第"):
         return "chapter" if number.endswith(("章", "部分", "篇")) else "chapter-section", 0
     if number[:1] in "(（":

@@ -6,9 +6,11 @@ import re
 
 from ..extract.outline import plausible_title
 from ..model import Block, Document
+from .numbering import split_number
 from .style import body_style
 
 _DIGITS_OR_BRACKETS = re.compile(r"[\d\[\]]")
+_NAMED = re.compile(r"^(abstract|summary|executive summary|introduction|contents|table of contents|foreword|preface)\b", re.IGNORECASE)
 
 
 def _running_words(doc: Document) -> set[str]:
@@ -22,18 +24,22 @@ def _is_running_label(block: Block, running: set[str]) -> bool:
     return bool(text) and any(text in line for line in running)
 
 
-def _masthead_title(blocks: list[Block], body_bold: bool) -> Block | None:
-    """A stack of bold body-size blocks opening page 1 (agency, docket line, title): the title is
-    its longest line of words, not the agency in capitals nor the docket number."""
+def _masthead_title(blocks: list[Block], body_size: float, body_bold: bool) -> Block | None:
+    """Bold body-size blocks opening page 1 (agency, docket line, title; or a title alone over the
+    text): the title is the longest line of words among them, not the agency in capitals nor the
+    docket number. Small print beside the masthead (a notice box) is passed over."""
+    if body_bold:
+        return None
     stack = []
     for block in blocks:
-        if not block.bold or body_bold:
+        if block.size < body_size - 0.5 and not block.bold:
+            continue
+        if not block.bold:
             break
         stack.append(block)
-    words = [b for b in stack if not _DIGITS_OR_BRACKETS.search(b.text) and not b.text.isupper() and len(b.text.split()) >= 3]
-    if len(stack) < 2 or not words:
-        return None
-    return max(words, key=lambda b: len(b.text))
+    words = [b for b in stack if not _DIGITS_OR_BRACKETS.search(b.text) and not b.text.isupper()
+             and len(b.text.split()) >= 3 and not _NAMED.match(b.text.strip())]
+    return max(words, key=lambda b: len(b.text)) if words else None
 
 
 def detect_title(doc: Document) -> str:
@@ -47,6 +53,7 @@ def detect_title(doc: Document) -> str:
     upper = [
         b for b in first.blocks
         if b.bbox[1] < first.height * 0.5 and len(b.text) <= 300 and not _is_running_label(b, running)
+        and not split_number(b.text.strip())[0]  # "PART I - DEFINITIONS" heads a part, not the document
     ]
     if not upper:
         return from_metadata
@@ -55,7 +62,7 @@ def detect_title(doc: Document) -> str:
     if biggest.size >= body_size + 1.5:
         biggest.kind = "title"
         return biggest.text
-    masthead = _masthead_title([b for b in first.blocks if b in upper], body_bold)
+    masthead = _masthead_title([b for b in first.blocks if b in upper], body_size, body_bold)
     if masthead is not None and not from_metadata:
         masthead.kind = "title"
         return masthead.text
