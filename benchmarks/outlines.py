@@ -68,6 +68,7 @@ def score(predicted: list[dict], gold: list[dict]) -> dict:
         "missed": [f'p{g["page"]} {g["text"]}' for g in gold if id(g) not in matched_gold],
         "false": [f'p{p["page"]} {p["text"]}' for p in predicted if id(p) not in matched_pred],
         "wrong_role": [f'{g["text"]}: {p["role"]} (gold {g["role"]}; {p["evidence"]})' for g, p in pairs if g["role"] != p["role"]],
+        "pairs": [{"gold": g["role"], **p} for g, p in pairs],
     }
 
 
@@ -79,7 +80,8 @@ def f1(matched: int, gold: int, predicted: int) -> tuple[float, float, float]:
 
 def predicted_outline(doc) -> list[dict]:
     return [
-        {"text": s.heading, "level": s.level, "role": s.role, "page": s.page_start, "evidence": s.role_evidence}
+        {"text": s.heading, "level": s.level, "role": s.role, "page": s.page_start, "evidence": s.role_evidence,
+         "confidence": s.role_confidence}
         for s in doc.sections if s.level > 0
     ]
 

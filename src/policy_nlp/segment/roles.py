@@ -160,13 +160,18 @@ def decode_in_order(probs) -> list[int]:
 
 
 def assign_section_roles(sections: list[Section], lexicon: Lexicon) -> None:
-    """Heading words first, then the parent's role; the rest waits for content evidence."""
+    """Heading words first (weighed in context: segment/heading_roles.py), then the parent's role;
+    the rest waits for content evidence."""
+    from .heading_roles import heading_role
+
+    last = max((b for s in sections for b in s.blocks), default=0) or 1
     stack: list[Section] = []
     for section in sections:
         while stack and stack[-1].level >= section.level:
             stack.pop()
         parent = stack[-1] if stack else None
-        hit = lexicon.match(section.heading) if section.level > 0 else None
+        position = (section.blocks[0] if section.blocks else last) / last
+        hit = heading_role(section.heading, position, lexicon) if section.level > 0 else None
         if hit and not (parent and parent.role in CONTENT_ROLES and hit[0] == "other"):
             section.role, section.role_confidence, section.role_evidence = hit[0], 0.95, f"heading: '{hit[1]}'"
         elif parent is not None and parent.role in INHERITED:
