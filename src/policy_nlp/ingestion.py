@@ -272,6 +272,19 @@ def _chunks(items: list[_Item]) -> list[list[_Item]]:
     return chunks
 
 
+def with_ocr(pipeline: Pipeline, ocr: str | None) -> Pipeline:
+    """The pipeline with `[extract] ocr` set to `ocr` (None: as it is), checked: OcrError when
+    the value is unknown or OCR is on and cannot run."""
+    from dataclasses import replace
+
+    from .extract.ocr import check_ocr
+
+    if ocr is not None:
+        pipeline = replace(pipeline, settings={**pipeline.settings, "extract": {**pipeline.stage("extract"), "ocr": ocr}})
+    check_ocr(pipeline.stage("extract"))
+    return pipeline
+
+
 def ingest(
     paths: Iterable[str | Path],
     db: str | Path | None = None,
@@ -281,14 +294,18 @@ def ingest(
     pipeline: Pipeline | str | Path | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    ocr: str | None = None,
 ) -> list[IngestResult]:
     """Ingest files into the store at `db`. Failures are returned, never raised.
 
     A file whose content is already stored under another path is recorded as another name of that
     document (status "alias"). `on_start(n_files)` and `on_result(result)` let a caller show progress.
+    `ocr` ("off" | "auto") overrides the pipeline's `[extract] ocr`; OCR that cannot run (no
+    tesseract, a language not installed) raises OcrError before any file is read.
     """
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline)
+    pipeline = with_ocr(pipeline, ocr)
     files, results = discover(paths)
 
     def emit(r: IngestResult) -> None:

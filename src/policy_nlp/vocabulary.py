@@ -16,6 +16,8 @@ INDICATOR_KINDS = ("count", "percent", "money", "rank", "fraction", "ratio", "gr
 SEARCH_MODES = ("hybrid", "dense", "bm25")
 EXPORT_FORMATS = ("csv", "jsonl")
 EMBED_BACKENDS = ("onnx-int8", "onnx", "torch")
+# [extract] ocr / --ocr: "auto" reads undecodable and image-only pages with tesseract.
+OCR_MODES = ("off", "auto")
 # File suffixes that name an export format when --format is not given.
 FORMAT_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
 

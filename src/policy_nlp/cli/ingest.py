@@ -9,14 +9,15 @@ from typing import List, Optional
 import typer
 from typing_extensions import Annotated
 
-from .options import DbOption, JsonOption, PipelineOption, fail, stderr_console
+from .options import DbOption, JsonOption, OcrOption, PipelineOption, fail, stderr_console
 
 HELP = (
     "Ingest PDF files, folders (searched recursively) or glob patterns into the store.\n\n"
     "Examples:\n\n"
     "  policy-nlp ingest paper.pdf\n\n"
     "  policy-nlp ingest corpora/ reports/*.pdf --workers 2\n\n"
-    "  policy-nlp ingest paper.pdf --force   # re-process an unchanged file"
+    "  policy-nlp ingest paper.pdf --force   # re-process an unchanged file\n\n"
+    "  policy-nlp ingest scans/ --ocr auto   # read image-only and undecodable pages with tesseract"
 )
 
 # Failures that name an input that never became a file to process: they have no progress step.
@@ -30,6 +31,7 @@ def ingest(
     force: Annotated[bool, typer.Option("--force", help="Re-process files already stored unchanged.")] = False,
     pipeline: PipelineOption = None,
     as_json: JsonOption = False,
+    ocr: OcrOption = None,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -41,6 +43,13 @@ def ingest(
         pipe = load_pipeline(pipeline)
     except PipelineError as exc:
         fail(str(exc))
+    from ..extract.ocr import OcrError
+    from ..ingestion import with_ocr
+
+    try:
+        pipe = with_ocr(pipe, ocr)  # fails fast: no tesseract, no language data, a bad [extract] ocr
+    except OcrError as exc:
+        fail(str(exc), code=2)
     err_console = stderr_console()
     quiet = as_json or not sys.stderr.isatty()
     progress = Progress(

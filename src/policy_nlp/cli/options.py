@@ -14,7 +14,7 @@ import typer
 from typing_extensions import Annotated
 
 from ..config import DB_ENV
-from ..vocabulary import EXPORT_FORMATS, INDICATOR_KINDS, ROLES, SEARCH_MODES, ChoiceError, check_choice
+from ..vocabulary import EXPORT_FORMATS, INDICATOR_KINDS, OCR_MODES, ROLES, SEARCH_MODES, ChoiceError, check_choice
 
 
 def _checked(what: str, known: tuple[str, ...]):
@@ -52,6 +52,12 @@ FormatOption = Annotated[
     Optional[str],
     typer.Option("--format", help="csv or jsonl [default: from the file's suffix: .csv, .jsonl].",
                  callback=_checked("format", EXPORT_FORMATS), show_default=False),
+]
+OcrOption = Annotated[
+    Optional[str],
+    typer.Option("--ocr", callback=_checked("OCR mode", OCR_MODES), show_default=False,
+                 help="auto: read by OCR the pages whose text does not decode and the image-only pages (needs the "
+                      "tesseract program; Debian: tesseract-ocr); off: never [default: the pipeline's [extract] ocr, off]."),
 ]
 DocOption = Annotated[Optional[str], typer.Option("--doc", help="Only this document (id, name or stem).", show_default=False)]
 PipelineOption = Annotated[

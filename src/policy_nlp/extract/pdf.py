@@ -14,6 +14,7 @@ from ..model import Document, Line, Page
 from .blocks import group_blocks
 from .decode import is_readable, page_ranges
 from .layout import Word, layout_lines
+from .ocr import check_ocr, ocr_report, read_page, wants_ocr
 from .running import find_running
 from .tables import attach_captions, find_tables, outside
 from .text import join_lines, word_counts
@@ -167,6 +168,8 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
     path = Path(path)
     check_pdf_file(path)
     doc = Document(path=str(path), sha256=file_sha256(path))
+    ocr = check_ocr(cfg)  # OcrError before any page is read when ocr = "auto" cannot run
+    ocr_notes: dict[str, list] = {}  # pages read, and not, by OCR: ocr.read_page fills it
     pdf = _open(path)
     page_lines: list[tuple[float, list[Line]]] = []
     failed: list[str] = []  # "page 3 could not be read (OverflowError: …)", one per lost page
@@ -182,7 +185,10 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
                 out.readable = is_readable(c["text"] for c in page.chars)
                 # An undecodable page gets no words, so no blocks, tables or passages: a gap, not noise.
                 words = _page_words(page) if out.readable else []
-                if cfg["tables"] and words:
+                by_ocr = wants_ocr(page, out.readable) and read_page(page, number, out.readable, ocr, ocr_notes)
+                if by_ocr:
+                    words, out.readable = by_ocr, True
+                if cfg["tables"] and words and not by_ocr:
                     out.tables = find_tables(page, number, words if cfg["unruled_tables"] else None, cfg["min_gutter"])
                     words = outside(words, out.tables)
                 lines, out.columns = layout_lines(words, number, out.width, cfg["min_gutter"])
@@ -195,6 +201,12 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
                 failed.append(f"page {number} could not be read ({type(exc).__name__}: {exc})")
                 out = Page(number=number, width=_size(page, "width"), height=_size(page, "height"), readable=False)
                 lines = []
+                # OCR reads the rendered page, not pdfminer's objects: it may still read this one.
+                words = read_page(page, number, False, ocr, ocr_notes) if ocr.on else []
+                if words:
+                    failed.pop()
+                    out.readable = True
+                    lines, out.columns = layout_lines(words, number, out.width, cfg["min_gutter"])
             finally:
                 try:
                     page.close()  # pdfplumber caches every object of a page otherwise (~10 MB a page)
@@ -212,9 +224,11 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
     if not any(lines for _, lines in page_lines) and not any(p.tables for p in doc.pages):
         if failed:
             raise InputError(str(path), failed[0] + "; no other page has text")
+        if ocr_notes.get("failed") or ocr_notes.get("empty"):
+            raise InputError(str(path), (ocr_notes.get("failed") or ["no text layer, and OCR found no text"])[0])
         if unreadable:
-            raise InputError(str(path), "text layer not decodable (fonts without a Unicode map); run OCR first")
-        raise InputError(str(path), "no text layer (image-only or empty pages; run OCR first)")
+            raise InputError(str(path), "text layer not decodable (fonts without a Unicode map); run OCR first (--ocr auto)")
+        raise InputError(str(path), "no text layer (image-only or empty pages; run OCR first: --ocr auto)")
     log = logging.getLogger(__name__)
     for text in failed:
         # Logged, not printed: ingest reports it with the file's other warnings.
@@ -223,6 +237,7 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
         # Logged, not printed: ingest collects it with the file's other warnings, one line per file.
         noun = "page" if len(unreadable) == 1 else "pages"
         log.warning(f"{noun} {page_ranges(unreadable)}: text layer not decodable")
+    ocr_report(doc, ocr_notes, log)
 
     running = find_running(page_lines, cfg["margin_zone"]) if cfg["remove_running"] else set()
     for page, (_, lines) in zip(doc.pages, page_lines):
