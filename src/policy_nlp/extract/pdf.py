@@ -15,6 +15,7 @@ from .blocks import group_blocks
 from .decode import is_readable, page_ranges
 from .layout import Word, layout_lines
 from .ocr import check_ocr, ocr_report, read_page, wants_ocr
+from .outline import read_bookmarks
 from .running import find_running
 from .tables import attach_captions, find_tables, outside
 from .text import join_lines, word_counts
@@ -178,6 +179,7 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
             doc.metadata = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, (str, int, float))}
         except Exception:  # a damaged Info dictionary costs the metadata, not the document
             doc.metadata = {}
+        doc.bookmarks = read_bookmarks(pdf)
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 out = Page(number=number, width=float(page.width), height=float(page.height))
