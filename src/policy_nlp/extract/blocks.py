@@ -29,8 +29,10 @@ def _starts_block(prev: Line, line: Line, pitch: float, column_left: float) -> b
     step = line.bottom - prev.bottom
     if step <= 0 or step > 1.35 * max(pitch, 1.2 * line.size):
         return True  # jumped back up (new band/column) or paragraph spacing
-    # A line opening with a bold label is a paragraph's first line whatever its dominant weight.
-    if abs(line.size - prev.size) > 0.6 or (line.bold and not line.lead) != (prev.bold and not prev.lead):
+    # A line opening with a bold label is a paragraph's first line whatever its dominant weight;
+    # a bold line that does not end its sentence may be the first line of a wrapped label.
+    label_wraps = prev.bold and not prev.lead and line.lead and not _ENDS_SENTENCE.search(prev.text)
+    if abs(line.size - prev.size) > 0.6 or ((line.bold and not line.lead) != (prev.bold and not prev.lead) and not label_wraps):
         return True
     if bool(_ITALIC.search(line.font)) != bool(_ITALIC.search(prev.font)) and not (line.bold and prev.bold):
         return True  # italic run-in style headings ("A. Installed capacity"); a bold heading may wrap into italic

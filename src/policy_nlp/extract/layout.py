@@ -321,7 +321,7 @@ def row_to_line(row: list[Fragment], page: int) -> Line:
     words.sort(key=lambda w: w.x0)
     font = str(dominant(words, lambda w: w.font))
     text = " ".join(w.text for w in words)
-    if "\u2044" in text or "/" in text or any(w.glue for w in words):
+    if "\u2044" in text or "/" in text or any(w.glue for w in words) or any(map(_small_caps, words, words[1:])):
         text = _joined(words)
     text = normalize_text(text)
     if any(f.marks for f in row):
@@ -352,14 +352,21 @@ def _bold_lead(words: list[Word]) -> str:
     return normalize_text(" ".join(lead)) if len(lead) < len(words) else ""
 
 
+def _small_caps(a: Word, b: Word) -> bool:
+    """A capital followed by smaller capitals of the same word: small caps, "E" + "XECUTIVE"."""
+    return b.size < a.size - 0.3 and a.text[-1:].isupper() and b.text[:1].isupper()
+
+
 def _joined(words: list[Word]) -> str:
-    """Words joined by spaces, except pieces of one number that touch: "1⁄4", "10th", "3/4"."""
+    """Words joined by spaces, except pieces of one number that touch: "1⁄4", "10th", "3/4", and
+    the capitals of a word set in small caps: "E" + "XECUTIVE"."""
     parts = [words[0].text]
     for a, b in zip(words, words[1:]):
         touching = b.x0 - a.x1 <= 0.15 * min(a.size, b.size)
         if touching and (
             b.glue or b.text.startswith("\u2044") or a.text.endswith("\u2044")
             or (a.glue and b.text.startswith("/")) or (a.text.endswith("/") and b.size < 0.85 * a.size)
+            or _small_caps(a, b)
         ):
             parts.append(b.text)
         else:

@@ -83,7 +83,7 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool) -> str:
         marks.append("bold")
     elif italic and number:  # italic alone marks emphasis in running text too; with a number, a heading
         marks.append("italic")
-    if len(block.lines) > 2 and not (set(marks) & {"larger", "bold"}):
+    if len(block.lines) > 2 and not (set(marks) & {"larger", "bold"}) and not rest.isupper():
         return ""  # a paragraph that happens to start with a number
     if marks == ["bold"] and len(text.split()) > 14:
         return ""  # a bold sentence or form prompt: headings in body size are short
@@ -92,8 +92,8 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool) -> str:
     if named and block.size >= body_size - 0.2 and len(block.lines) == 1:
         return "name"
     words = text.split()
-    if len(block.lines) == 1 and text.isupper() and len(words) <= 10 and _WORD.search(text) \
-            and not re.search(r"\d", text) and block.size >= body_size - 1.5:
+    if len(block.lines) <= 3 and rest.isupper() and len(words) <= 24 and _WORD.search(rest) \
+            and not re.search(r"\d", rest) and block.size >= body_size - 1.5:
         return "+".join(marks + ["caps"])  # small capitals set off only by case and spacing
     return ""
 
@@ -108,9 +108,12 @@ def _run_in(block: Block, before: Block | None) -> str:
     if before is not None and before.kind == "text" and before.page == block.page and not _ENDS.search(before.text.strip()):
         return ""
     lead = block.lines[0].lead.strip()
+    if not lead and len(block.lines) > 1 and block.lines[0].bold and block.lines[1].lead:
+        lead = f"{block.lines[0].text} {block.lines[1].lead}"  # a label wrapped over two lines
     label = re.sub(r"\s*[.:\u2014\u2013]\s*$", "", lead)
-    if (label != lead or len(block.lines) > 1) and 1 <= len(label.split()) <= 8 and _WORD.search(label) \
-            and label[:1].isupper() and not _looks_like_names(label) and not _CAPTION.match(label + " "):
+    words = split_number(label)[1]
+    if (label != lead or len(block.lines) > 1) and 1 <= len(words.split()) <= 14 and _WORD.search(words) \
+            and words[:1].isupper() and not _looks_like_names(words) and not _CAPTION.match(label + " "):
         return label
     return ""
 
@@ -217,7 +220,8 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
             number, rest = split_number(text)
             out.append(_Candidate(index, block, number, rest, evidence))
         elif label := _run_in(block, blocks[index - 1] if index else None):
-            out.append(_Candidate(index, block, "", label, "run-in", run_in=True))
+            number, rest = split_number(label)
+            out.append(_Candidate(index, block, number, rest, "run-in", run_in=True))
     keep = iter(in_sequence([c.number for c in out if c.number]))
     out = [c for c in out if not c.number or next(keep)]
     out = [c for c in out if c.evidence == "outline" or not _inside_sentence(c.index, blocks)]

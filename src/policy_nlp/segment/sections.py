@@ -57,7 +57,12 @@ def _block_text(block, index: int, starts: dict[int, Heading]) -> str:
     text = drop_cid_tokens(block.text)
     heading = starts.get(index)
     if heading is not None and heading.run_in:
-        # Drop the run-in label itself ("Abstract. ") from the body text.
+        # Drop the run-in label itself ("Abstract. ", "(a) Reduce leakage. ") from the body text.
+        label = r"\s+".join(map(re.escape, heading.text.split()))
+        number = re.escape(heading.number) + r"[.)]?\s*" if heading.number else ""
+        stripped = re.sub(rf"^\(?{number}{label}\s*[.:\u2014\u2013-]?\s*", "", text, count=1, flags=re.IGNORECASE)
+        if stripped != text:
+            return stripped
         return re.sub(r"^\S+(\s+terms|\s+words)?\s*[.:\u2014\u2013-]\s*", "", text, count=1, flags=re.IGNORECASE)
     return text
 
