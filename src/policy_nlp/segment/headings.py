@@ -54,7 +54,7 @@ def _looks_like_names(text: str) -> bool:
     return initials >= 1 and initials * 2 >= len(tokens) and len(tokens) <= 8
 
 
-def heading_evidence(block: Block, body_size: float, body_bold: bool) -> str:
+def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bool = False) -> str:
     """Why `block` is a heading ("numbered+bold", ...), or "" when it is not one."""
     text = block.text.strip()
     if not text or len(text) > _MAX_CHARS or len(block.lines) > 4:
@@ -91,6 +91,8 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool) -> str:
         return "+".join(marks)
     if named and block.size >= body_size - 0.2 and len(block.lines) == 1:
         return "name"
+    if spaced and len(text.split()) <= 25 and block.size >= body_size - 0.2 and not text.endswith((":", "?", "!")):
+        return "+".join(marks + ["spaced"])  # set off by white space alone: plain type, space above
     words = text.split()
     if len(block.lines) <= 3 and rest.isupper() and len(words) <= 24 and _WORD.search(rest) \
             and not re.search(r"\d", rest) and block.size >= body_size - 1.5:
@@ -204,8 +206,38 @@ def _figure_blocks(blocks: list[Block]) -> set[int]:
     return inside
 
 
+def _gaps_above(blocks: list[Block]) -> list[float | None]:
+    """White space between each block and the one before it in its column (None at a column top)."""
+    gaps: list[float | None] = [None]
+    for prev, block in zip(blocks, blocks[1:]):
+        same = prev.page == block.page and prev.lines[-1].column == block.lines[0].column
+        gap = block.bbox[1] - prev.bbox[3]
+        gaps.append(gap if same and gap > -1 else None)
+    return gaps
+
+
+def _spaced(blocks: list[Block], body_size: float) -> set[int]:
+    """Blocks with clearly more space above them than paragraphs get, followed by a paragraph:
+    headings set off by spacing alone."""
+    from statistics import median
+
+    gaps = _gaps_above(blocks)
+    usual = [g for g in gaps if g is not None]
+    if not usual:
+        return set()
+    paragraph_gap = median(usual)
+    out = set()
+    for i, gap in enumerate(gaps[:-1]):
+        nxt = blocks[i + 1]
+        if gap is not None and gap >= paragraph_gap + 0.6 * body_size and len(blocks[i].lines) <= 4 \
+                and (len(nxt.lines) >= 2 or _ENDS.search(nxt.text.strip())) and (gaps[i + 1] or 0) < gap:
+            out.add(i)
+    return out
+
+
 def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     body_size, body_bold = body_style(doc)
+    spaced = _spaced(blocks, body_size)
     printed = match_bookmarks(doc)
     in_figures = _figure_blocks(blocks)
     out: list[_Candidate] = []
@@ -216,7 +248,7 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
         if index in printed and len(text.split()) <= 20:  # Word bookmarks every "heading"-styled paragraph
             number, rest = split_number(text)
             out.append(_Candidate(index, block, number, rest, "outline", level=printed[index].level))
-        elif evidence := heading_evidence(block, body_size, body_bold):
+        elif evidence := heading_evidence(block, body_size, body_bold, index in spaced):
             number, rest = split_number(text)
             out.append(_Candidate(index, block, number, rest, evidence))
         elif label := _run_in(block, blocks[index - 1] if index else None):
