@@ -258,6 +258,9 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     out = [c for c in out if not c.number or next(keep)]
     out = [c for c in out if c.evidence == "outline" or not _inside_sentence(c.index, blocks)]
     out = _collapse_stacks(out, blocks, doc)
+    # What page 1 prints above the title is its masthead (agency, series, docket), not sections.
+    title_at = next((i for i, b in enumerate(blocks) if b.kind == "title"), -1)
+    out = [c for c in out if c.index > title_at or c.evidence == "outline"]
     # Author names and affiliations above the abstract are not headings.
     opening = next((i for i, c in enumerate(out) if c.number or c.evidence == "outline" or _UNNUMBERED_NAMES.match(c.text)), 0)
     out = [c for i, c in enumerate(out) if i >= opening or c.block.page > 1 or c.run_in]

@@ -1,0 +1,169 @@
+"""Headings and roles that hold on real layouts: bookmarks, run-in labels, letter sequences,
+masthead titles, page-top titles, roles weighed in context. Small PDFs written here with reportlab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policy_nlp.extract import extract_pdf
+from policy_nlp.segment.headings import detect_headings
+
+BODY = (
+    "The province added 42 new water stations in 2021 and extended its pipe network by a fifth. "
+    "Coverage in rural districts rose to 91 percent, while losses from ageing pipes stayed high. "
+    "Tariffs still cover only two thirds of the cost of supply and treatment in most counties."
+)
+
+
+class _Page:
+    """Lines written top-down on a reportlab canvas, wrapping body text at 450 pt."""
+
+    def __init__(self, canvas):
+        self.c, self.y = canvas, 780
+
+    def line(self, text: str, font: str = "Times-Roman", size: float = 10.5, gap: float = 14) -> None:
+        self.c.setFont(font, size)
+        self.c.drawString(72, self.y, text)
+        self.y -= gap
+
+    def paragraph(self, text: str, lead: str = "", lead_font: str = "Times-Bold") -> None:
+        words, line, first = text.split(), "", True
+        for word in words:
+            width = self.c.stringWidth(f"{lead} {line} {word}" if first else f"{line} {word}", "Times-Roman", 10.5)
+            if width > 450:
+                self._write(line, lead if first else "", lead_font)
+                first, line = False, word
+            else:
+                line = f"{line} {word}".strip()
+        self._write(line, lead if first else "", lead_font)
+        self.y -= 6
+
+    def _write(self, text: str, lead: str, lead_font: str) -> None:
+        x = 72
+        if lead:
+            self.c.setFont(lead_font, 10.5)
+            self.c.drawString(x, self.y, lead)
+            x += self.c.stringWidth(lead + " ", lead_font, 10.5)
+        self.c.setFont("Times-Roman", 10.5)
+        self.c.drawString(x, self.y, text)
+        self.y -= 13
+
+
+def _canvas(path: Path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    return canvas.Canvas(str(path), pagesize=A4, invariant=1)
+
+
+def _outline(path: Path) -> list[tuple[str, str, int, str]]:
+    doc = extract_pdf(path)
+    return [(h.number, h.text, h.level, h.evidence) for h in detect_headings(doc)]
+
+
+def test_bookmarks_count_where_the_page_prints_them(tmp_path):
+    """A bookmark whose text is printed on its page is a heading even in plain type; one that
+    points at text the page does not print is not."""
+    path = tmp_path / "bookmarked.pdf"
+    c = _canvas(path)
+    page = _Page(c)
+    page.line("Water Supply Review 2023", "Helvetica-Bold", 18, 30)
+    page.paragraph(BODY)
+    page.y -= 8
+    page.line("Where the network stands", gap=20)  # plain body type: only the bookmark says it is a heading
+    page.paragraph(BODY)
+    page.paragraph(BODY)
+    c.bookmarkPage("stands")
+    c.bookmarkPage("missing")  # reportlab keys entries by destination: one each
+    c.addOutlineEntry("Where the network stands", "stands", level=0)
+    c.addOutlineEntry("A chapter this excerpt does not print", "missing", level=0)
+    c.showPage()
+    c.save()
+    outline = _outline(path)
+    assert ("", "Where the network stands", 1, "outline") in outline
+    assert not any("excerpt" in text for _, text, _, _ in outline)
+
+
+def test_run_in_labels_numbered_or_not_and_list_items_are_not_headings(tmp_path):
+    path = tmp_path / "run_in.pdf"
+    c = _canvas(path)
+    page = _Page(c)
+    page.line("Water Supply Review 2023", "Helvetica-Bold", 18, 30)
+    page.line("1 Recommendations", "Helvetica-Bold", 12, 18)
+    page.paragraph(BODY)
+    page.paragraph(BODY, lead="Policy priorities.")
+    page.paragraph(BODY, lead="(a) Reduce leakage.")
+    page.paragraph(BODY, lead="\u2022 Tariffs.")
+    c.showPage()
+    c.save()
+    outline = _outline(path)
+    assert ("", "Policy priorities", 1, "run-in") in [(n, t, lv, e) for n, t, lv, e in outline]
+    assert any(n == "(a)" and t == "Reduce leakage" for n, t, _, _ in outline)
+    assert not any("Tariffs" in t for _, t, _, _ in outline)
+
+
+def test_letters_after_h_continue_the_sequence_and_stray_numbers_do_not_count():
+    from policy_nlp.segment.numbering import in_sequence, numbered_levels, resolve_letters
+
+    letters = ["(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "(h)", "(i)", "(j)"]
+    assert resolve_letters(letters)[8] == "(letter)"  # "(i)" after "(h)" is the letter i
+    assert len(set(numbered_levels(letters))) == 1  # so it is not nested under "(h)"
+    assert resolve_letters(["1", "(i)", "(ii)"])[1] == "(roman)"
+    assert in_sequence(["(a)", "(k)"]) == [True, False]  # "(k)" with no "(j)" before it
+    assert in_sequence(["1", "2", "14"]) == [True, True, False]  # "14 CFR Part 39"
+
+
+def test_masthead_title_and_a_page_top_title_that_does_not_repeat(tmp_path):
+    """A stack of bold body-size lines (agency, docket, title) gives the title; a title printed once
+    at the top of a later page is a heading, not a running head."""
+    path = tmp_path / "rule.pdf"
+    c = _canvas(path)
+    page = _Page(c)
+    for text in ("DEPARTMENT OF WATER", "Office of Rural Supply", "[Docket No. W-2023-0042]",
+                 "Water Stations; Rural Network Extension"):
+        page.line(text, "Times-Bold", 10.5, 28)
+    page.paragraph(BODY)
+    page.paragraph(BODY)
+    c.showPage()
+    for title, text in (("Safety concerns", "Crossings near schools lack lights and signs. " * 6),
+                        ("Network connections", "Paths end at the river and do not reach the station. " * 6)):
+        page = _Page(c)
+        page.line(title, "Helvetica", 14, 22)
+        page.paragraph(text)
+        c.showPage()
+    c.save()
+    doc = extract_pdf(path)
+    outline = detect_headings(doc)
+    assert doc.title == "Water Stations; Rural Network Extension"
+    assert [h.text for h in outline] == ["Safety concerns", "Network connections"]  # the masthead is no section
+
+
+@pytest.mark.parametrize(("heading", "position", "role"), [
+    ("Risks to the Outlook", 0.5, "dilemma"),
+    ("Forces Shaping the Outlook", 0.2, None),  # the role word is in a modifier: content decides
+    ("Credit for Previous Actions", 0.9, None),
+    ("The Forecast", 0.3, "status"),
+    ("Policy Priorities", 0.8, "recommendation"),
+    ("Summary", 0.0, "abstract"),
+    ("Summary", 0.95, "conclusion"),
+    ("Suggestions and implementation paths for the upgrading of manufacturing", 0.7, "recommendation"),
+])
+def test_heading_words_weighed_in_context(heading, position, role):
+    from policy_nlp.config import models_dir
+    from policy_nlp.segment.heading_roles import heading_role
+    from policy_nlp.segment.roles import load_lexicon
+
+    hit = heading_role(heading, position, load_lexicon(str(models_dir() / "role_lexicon.toml")))
+    assert (hit[0] if hit else None) == role
+
+
+def test_metadata_title_only_when_page_one_prints_it():
+    from policy_nlp.extract.outline import plausible_title
+
+    page = "Cybersecurity: Launching and Implementing the National Cybersecurity Strategy June 2023"
+    assert plausible_title("Cybersecurity: Launching and Implementing the National Cybersecurity Strategy", page)
+    assert plausible_title("Microsoft Word - SPECIAL BOARD AGENDA 040616.doc", page) == ""
+    assert plausible_title("905_Precinct_NoOU", page) == ""
+    assert plausible_title("Annual Report of Another Agency", page) == ""
