@@ -30,6 +30,11 @@ _CAPTION = re.compile(r"^(table|figure|fig\.|chart|box|source|note|graph|exhibit
 _INITIAL = re.compile(r"^(?:[A-Z]\.?|[A-Z]\.-?[A-Z]\.?)$")
 _CONTINUED = re.compile(r"[\u2014\u2013-]\s*continued\b|\(continued\)|\bcont(?:inued|'d)\.?$", re.IGNORECASE)
 _BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u25a0\u25a1\u2013\u2014\u27a2\u2713\u2714\uf0a7\uf0b7\uf0d8\uf0fc-]\s*")
+_AFFILIATION = re.compile(
+    r"\b(universit\w*|institut\w*|department|school|college|academy|acad[ée]mie|centre|center|laborator\w*|"
+    r"ministry|faculty|corresponding|e-?mail)\b|@|\b\d{5,6}\b|,\s*(china|usa|uk|france|germany|india|japan)\b", re.IGNORECASE)
+_NAME = r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019.-]*){1,3}"
+_NAME_LIST = re.compile(rf"^{_NAME}(?:\s*(?:,|\band\b|&)\s*{_NAME})+[*\d,\s]*$")  # "Li Wei, Zhou Ning and Han Xiaoyu"
 _MAX_CHARS = 200
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -95,7 +100,7 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return "+".join(marks + ["spaced"])  # set off by white space alone: plain type, space above
     words = text.split()
     if len(block.lines) <= 3 and rest.isupper() and len(words) <= 24 and _WORD.search(rest) \
-            and not re.search(r"\d", rest) and block.size >= body_size - 1.5:
+            and not re.search(r"\d", rest) and block.size >= 0.75 * body_size:
         return "+".join(marks + ["caps"])  # small capitals set off only by case and spacing
     return ""
 
@@ -261,9 +266,10 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     # What page 1 prints above the title is its masthead (agency, series, docket), not sections.
     title_at = next((i for i, b in enumerate(blocks) if b.kind == "title"), -1)
     out = [c for c in out if c.index > title_at or c.evidence == "outline"]
-    # Author names and affiliations above the abstract are not headings.
-    opening = next((i for i, c in enumerate(out) if c.number or c.evidence == "outline" or _UNNUMBERED_NAMES.match(c.text)), 0)
-    out = [c for i, c in enumerate(out) if i >= opening or c.block.page > 1 or c.run_in]
+    # Author names and affiliations above the first paragraph of page 1 are not headings.
+    body_starts = next((i for i, b in enumerate(blocks) if b.kind == "text" and len(b.lines) >= 3), len(blocks))
+    out = [c for c in out if c.index > body_starts or c.block.page > 1
+           or not (_AFFILIATION.search(c.block.text) or _NAME_LIST.match(c.block.text.strip()))]
     out += _find_missing_parents(out, blocks)
     return sorted(out, key=lambda c: c.index)
 
