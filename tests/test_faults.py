@@ -97,6 +97,7 @@ def test_page_overflow_loses_only_that_page(tmp_path, db, monkeypatch):
         return real(page)
 
     monkeypatch.setattr(pdf_module, "_page_words", words)
+    monkeypatch.setattr(pdf_module, "_pdfium_words", lambda pdfium, number: [])  # pdfium fails too
     path = _text_pdf(tmp_path / "three.pdf", pages=3, lines_per_page=5)
     [result] = policy_nlp.ingest([path], db=db, pipeline=_pipeline(tmp_path, 0))
     assert result.status == "added", result.summary()
@@ -117,6 +118,7 @@ def test_every_page_failing_fails_the_file(tmp_path, db, monkeypatch):
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(pdf_module, "_page_words", words)
+    monkeypatch.setattr(pdf_module, "_pdfium_words", lambda pdfium, number: [])  # pdfium fails too
     path = _text_pdf(tmp_path / "two.pdf", pages=2, lines_per_page=3)
     [result] = policy_nlp.ingest([path], db=db, pipeline=_pipeline(tmp_path, 0))
     assert result.failed

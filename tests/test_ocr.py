@@ -333,8 +333,12 @@ BAD_COLOR_SPACE = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / 
 
 @needs_tesseract
 @pytest.mark.skipif(not BAD_COLOR_SPACE.exists(), reason="shared/realdocs is not here")
-def test_page_pdfminer_cannot_parse_is_read_by_ocr():
+def test_page_pdfminer_cannot_parse_is_read_by_ocr(monkeypatch):
     # pdfminer fails on the page's colour space ("does not have attribute 'N'"); pdfium renders it.
+    # pdfium reads its text layer first (test_pdfium_fallback.py); OCR is for when that gives nothing.
+    from policy_nlp.extract import pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "_pdfium_words", lambda pdfium, number: [])
     with pytest.raises(InputError, match="page 1 could not be read"):
         extract_pdf(BAD_COLOR_SPACE)
     doc = extract_pdf(BAD_COLOR_SPACE, {"ocr": "auto"})

@@ -16,6 +16,7 @@ from .decode import is_readable, page_ranges
 from .layout import Word, layout_lines
 from .ocr import check_ocr, ocr_report, read_page, wants_ocr
 from .outline import read_bookmarks
+from .pdfium_text import PdfiumText
 from .running import find_running
 from .tables import attach_captions, find_tables, outside
 from .text import join_lines, word_counts
@@ -174,6 +175,8 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
     pdf = _open(path)
     page_lines: list[tuple[float, list[Line]]] = []
     failed: list[str] = []  # "page 3 could not be read (OverflowError: …)", one per lost page
+    pdfium = PdfiumText(path)  # opened only when pdfminer fails on a page
+    by_pdfium: list[str] = []  # "page 3: read with pdfium (pdfminer could not parse it: …)"
     try:
         try:
             doc.metadata = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, (str, int, float))}
@@ -203,8 +206,13 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
                 failed.append(f"page {number} could not be read ({type(exc).__name__}: {exc})")
                 out = Page(number=number, width=_size(page, "width"), height=_size(page, "height"), readable=False)
                 lines = []
+                # pdfium reads the page's text layer on its own: often it parses what pdfminer cannot.
+                words = _pdfium_words(pdfium, number)
+                if words:
+                    by_pdfium.append(f"page {number}: read with pdfium (pdfminer could not parse it: {type(exc).__name__}: {exc})")
                 # OCR reads the rendered page, not pdfminer's objects: it may still read this one.
-                words = read_page(page, number, False, ocr, ocr_notes) if ocr.on else []
+                elif ocr.on:
+                    words = read_page(page, number, False, ocr, ocr_notes)
                 if words:
                     failed.pop()
                     out.readable = True
@@ -218,6 +226,7 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
             page_lines.append((out.height, lines))
     finally:
         pdf.close()
+        pdfium.close()
 
     if failed and len(failed) == len(doc.pages):
         raise InputError(str(path), failed[0] + ("" if len(failed) == 1 else f"; all {len(failed)} pages failed"))
@@ -232,7 +241,7 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
             raise InputError(str(path), "text layer not decodable (fonts without a Unicode map); run OCR first (--ocr auto)")
         raise InputError(str(path), "no text layer (image-only or empty pages; run OCR first: --ocr auto)")
     log = logging.getLogger(__name__)
-    for text in failed:
+    for text in failed + by_pdfium:
         # Logged, not printed: ingest reports it with the file's other warnings.
         log.warning(text)
     if unreadable:
@@ -248,6 +257,14 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
         page.blocks = group_blocks(kept, page.number)
     finish_blocks(doc)
     return doc
+
+
+def _pdfium_words(pdfium: PdfiumText, number: int) -> list[Word]:
+    """The words pdfium reads on a page pdfminer could not parse; [] when it cannot either."""
+    try:
+        return pdfium.words(number, X_TOLERANCE_RATIO)
+    except Exception:  # pdfium's failure costs this page only, as pdfminer's did
+        return []
 
 
 def _size(page, name: str) -> float:
