@@ -268,8 +268,9 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     out = [c for c in out if c.index > title_at or c.evidence == "outline"]
     # Author names and affiliations above the first paragraph of page 1 are not headings.
     body_starts = next((i for i, b in enumerate(blocks) if b.kind == "text" and len(b.lines) >= 3), len(blocks))
-    out = [c for c in out if c.index > body_starts or c.block.page > 1
-           or not (_AFFILIATION.search(c.block.text) or _NAME_LIST.match(c.block.text.strip()))]
+    opening = next((c.index for c in out if c.number or c.evidence == "outline" or _UNNUMBERED_NAMES.match(c.text)), 0)
+    out = [c for c in out if c.index >= min(opening, body_starts) or c.block.page > 1 or c.run_in
+           or not (c.index < opening or _AFFILIATION.search(c.block.text) or _NAME_LIST.match(c.block.text.strip()))]
     out += _find_missing_parents(out, blocks)
     return sorted(out, key=lambda c: c.index)
 
