@@ -101,7 +101,7 @@ def main() -> int:
     golds = sorted(GOLD.glob("*.json"))
     if args.only:
         golds = [g for g in golds if g.stem in args.only]
-    report: dict = {"documents": {}}
+    report: dict = {"documents": {}, "folders": {}}
     totals = {"gold": 0, "predicted": 0, "matched": 0, "level_right": 0, "role_right": 0, "titles_right": 0, "documents": 0}
     print(f"{'document':36} {'gold':>4} {'pred':>4} {'match':>5} {'F1':>5} {'level':>5} {'role':>5} title")
     for gold_file in golds:
@@ -120,6 +120,10 @@ def main() -> int:
         result["title_right"] = norm(title) == norm(gold["title"]) or _similar(norm(title), norm(gold["title"]))
         result["seconds"] = round(seconds, 2)
         report["documents"][gold_file.stem] = result
+        folder = report["folders"].setdefault(gold["folder"], {"documents": 0, "matched": 0, "role_right": 0, "level_right": 0})
+        folder["documents"] += 1
+        for key in ("matched", "role_right", "level_right"):
+            folder[key] += result[key]
         for key in ("gold", "predicted", "matched", "level_right", "role_right"):
             totals[key] += result[key]
         totals["titles_right"] += result["title_right"]
@@ -141,6 +145,12 @@ def main() -> int:
     print(f"total: {totals['documents']} documents, {totals['gold']} gold headings, {totals['predicted']} predicted: "
           f"P {p:.3f} R {r:.3f} F1 {f:.3f}, level accuracy {totals['level_right'] / m:.3f}, "
           f"role accuracy {totals['role_right'] / m:.3f}, titles {totals['titles_right']}/{totals['documents']}")
+    for name, folder in sorted(report["folders"].items()):
+        fm = folder["matched"] or 1
+        folder["role_accuracy"] = round(folder["role_right"] / fm, 3)
+        folder["level_accuracy"] = round(folder["level_right"] / fm, 3)
+        print(f"  {name}: {folder['documents']} documents, {folder['matched']} matched headings, "
+              f"level accuracy {folder['level_accuracy']:.3f}, role accuracy {folder['role_accuracy']:.3f}")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return 0

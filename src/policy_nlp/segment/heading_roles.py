@@ -20,8 +20,14 @@ _LINK = re.compile(
 # Role words whose role depends on where the section stands: (early, late), split at the middle.
 _BY_PLACE = {
     re.compile(r"^\s*summary\s*$", re.IGNORECASE): ("abstract", "conclusion"),
+    re.compile(r"^\s*(key\s+)?highlights\s*$", re.IGNORECASE): ("abstract", "conclusion"),
     re.compile(r"\boutlook\b", re.IGNORECASE): ("status", "conclusion"),
 }
+
+
+def has_link(words: str) -> bool:
+    """Whether a lexicon term has a linking word inside ("costs of compliance")."""
+    return _LINK.search(f" {words} ") is not None
 
 
 def head_phrase(heading: str) -> str:
@@ -33,7 +39,13 @@ def head_phrase(heading: str) -> str:
 def heading_role(heading: str, position: float, lexicon) -> tuple[str, str] | None:
     """(role, words) the heading is evidence for, or None. `position`: where the section starts,
     0 at the document's first block and 1 at its last."""
+    heading = heading.strip()
+    head = head_phrase(heading)
+    hit = lexicon.match(heading, head_end=len(head))
+    if hit and has_link(hit[1]):
+        return hit  # a term that reaches past the head phrase ("summary of findings") is specific
     for pattern, (early, late) in _BY_PLACE.items():
-        if pattern.search(head_phrase(heading)) and not lexicon.match(head_phrase(pattern.sub(" ", heading))):
-            return (early if position < 0.5 else late), pattern.search(heading).group(0).strip()
-    return lexicon.match(head_phrase(heading))
+        found = pattern.search(head)
+        if found and not lexicon.match(head_phrase(pattern.sub(" ", heading))):
+            return (early if position < 0.5 else late), found.group(0).strip()
+    return hit

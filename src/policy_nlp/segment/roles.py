@@ -4,6 +4,14 @@ Evidence, strongest first: the heading's words (models/role_lexicon.toml), the
 parent section's role, and the content itself — cue words plus similarity to
 example sentences (models/role_prototypes.toml) through the sentence-transformers
 model. Every label records its confidence and which evidence decided it.
+
+The content classifier knows only status, dilemma and recommendation, so content
+is read in context (`classify_unlabelled`): a document whose passages read as
+methods, procedure or legal text rather than a policy paper (nearer the "other"
+examples of role_prototypes.toml) keeps its unlabelled sections "other", unless
+they continue a run of sections whose headings named a content role; a section
+whose own text reads that way stays "other" in a policy paper too; sections after
+the reference list are back matter.
 """
 
 from __future__ import annotations
@@ -23,31 +31,47 @@ INHERITED = {"abstract", "introduction", "status", "dilemma", "recommendation", 
 
 @dataclass(frozen=True)
 class Lexicon:
-    entries: tuple[tuple[str, int, re.Pattern], ...]
+    # (role, priority, pattern, spans): `spans` marks a term with a linking word in it
+    # ("costs of compliance"), which may reach past the heading's head phrase.
+    entries: tuple[tuple[str, int, re.Pattern, bool], ...]
 
-    def match(self, heading: str) -> tuple[str, str] | None:
-        """(role, matched words) for a heading, or None."""
-        best: tuple[int, int, str, str] | None = None
-        for role, priority, pattern in self.entries:
+    def match(self, heading: str, head_end: int | None = None) -> tuple[str, str] | None:
+        """(role, matched words) for a heading, or None.
+
+        `head_end`: where the heading's head phrase ends (segment/heading_roles.py); terms
+        without a linking word must lie inside it. Where one match lies inside a longer one
+        ("regulatory findings" holds "findings"), the longer, more specific one decides;
+        otherwise the higher priority, then the earlier match.
+        """
+        hits = []
+        for role, priority, pattern, spans in self.entries:
             found = pattern.search(heading)
-            if found and (best is None or (priority, -found.start()) > (best[0], best[1])):
-                best = (priority, -found.start(), role, found.group(0))
-        return (best[2], best[3]) if best else None
+            if found and (spans or head_end is None or found.end() <= head_end):
+                hits.append((priority, -found.start(), found.end(), role, found.group(0)))
+        hits = [h for h in hits if not any(
+            o is not h and -o[1] <= -h[1] and h[2] <= o[2] and (o[2] + o[1]) > (h[2] + h[1]) for o in hits)]
+        if not hits:
+            return None
+        best = max(hits, key=lambda h: (h[0], h[1]))
+        return best[3], best[4]
 
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: str | Path) -> Lexicon:
+    from .heading_roles import has_link
+
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     entries = []
     for role, spec in data.items():
+        priority = int(spec.get("priority", 1))
         for term in spec.get("terms", []):
             body = re.escape(term.rstrip("*")).replace(r"\ ", r"\s+")
             if any("\u2e80" <= ch <= "\u9fff" for ch in term):
                 # Chinese is written without spaces: a term matches anywhere in the heading.
-                entries.append((role, int(spec.get("priority", 1)), re.compile(body)))
+                entries.append((role, priority, re.compile(body), True))
                 continue
             tail = r"\w*" if term.endswith("*") else r"\b"
-            entries.append((role, int(spec.get("priority", 1)), re.compile(rf"\b{body}{tail}", re.IGNORECASE)))
+            entries.append((role, priority, re.compile(rf"\b{body}{tail}", re.IGNORECASE), has_link(term)))
     return Lexicon(tuple(entries))
 
 
@@ -101,6 +125,19 @@ class ContentClassifier:
             centre = embed(list(data[role])).mean(axis=0)
             centroids.append(centre / np.linalg.norm(centre))
         self.centroids = np.stack(centroids)
+        # Examples of text that is none of the three (methods, definitions, procedure, legal and
+        # administrative text, contact details): optional.
+        self.other_centroid = None
+        if data.get("other"):
+            centre = embed(list(data["other"])).mean(axis=0)
+            self.other_centroid = centre / np.linalg.norm(centre)
+
+    def other_margin(self, vectors):
+        """Per vector: similarity to the "other" examples minus the best similarity to a content
+        role's examples (> 0: reads as methods, procedure or legal text). None without "other" examples."""
+        if self.other_centroid is None:
+            return None
+        return vectors @ self.other_centroid - (vectors @ self.centroids.T).max(axis=1)
 
     @staticmethod
     def features(texts: Sequence[str], vectors, cue_scale: float):
@@ -174,7 +211,8 @@ def assign_section_roles(sections: list[Section], lexicon: Lexicon) -> None:
         hit = heading_role(section.heading, position, lexicon) if section.level > 0 else None
         if hit and not (parent and parent.role in CONTENT_ROLES and hit[0] == "other"):
             section.role, section.role_confidence, section.role_evidence = hit[0], 0.95, f"heading: '{hit[1]}'"
-        elif parent is not None and parent.role in INHERITED:
+        elif parent is not None and (parent.role in INHERITED or (parent.role == "other" and parent.role_evidence != NO_EVIDENCE)):
+            # A subsection of "Methods" or "Appendix" stays "other" unless its own heading says more.
             section.role = parent.role
             section.role_confidence = round(parent.role_confidence * 0.95, 3)
             section.role_evidence = f"parent: {parent.path}"
@@ -258,18 +296,109 @@ def classify_unlabelled(doc: Document, classifier: Callable[[], ContentClassifie
     vecs = model.embed(texts) if vectors is None else vectors[todo]
     probs = model.probabilities(texts, vecs)
     labels = decode_in_order(probs)
+    margin = model.other_margin(vecs)
+    policy = reads_as_policy(doc, model, vecs if vectors is None else vectors)
     by_section: dict[int, list[int]] = {}
     for row, (i, label) in enumerate(zip(todo, labels)):
         passage = doc.passages[i]
-        passage.role, passage.role_confidence, passage.role_evidence = CONTENT_ROLES[label], round(float(probs[row][label]), 3), "content"
+        if policy:
+            passage.role, passage.role_confidence, passage.role_evidence = CONTENT_ROLES[label], round(float(probs[row][label]), 3), "content"
+        else:
+            passage.role, passage.role_confidence, passage.role_evidence = "other", 0.6, NOT_POLICY
         by_section.setdefault(passage.section_index, []).append(row)
+    back_matter = _after_references(doc.sections)
+    deferred = []
     for index, rows in by_section.items():
         section = doc.sections[index]
         if section.level == 0:
             continue  # headless text: the passages carry the roles
-        mean = np.mean(probs[rows], axis=0)
-        best = int(mean.argmax())
-        section.role, section.role_confidence, section.role_evidence = CONTENT_ROLES[best], round(float(mean[best]), 3), "content"
+        if index in back_matter:
+            section.role, section.role_confidence, section.role_evidence = "other", 0.7, "context: after the references (back matter)"
+        elif not policy:
+            deferred.append(index)
+        elif margin is not None and float(np.mean(margin[rows])) > OTHER_MARGIN:
+            section.role, section.role_confidence = "other", round(min(0.9, 0.5 + float(np.mean(margin[rows]))), 3)
+            section.role_evidence = "content: reads as methods, procedure or legal text"
+        else:
+            mean = np.mean(probs[rows], axis=0)
+            best = int(mean.argmax())
+            section.role, section.role_confidence, section.role_evidence = CONTENT_ROLES[best], round(float(mean[best]), 3), "content"
+    if deferred:
+        roles_from_context(doc.sections, set(deferred))
+    for index in by_section:
+        section = doc.sections[index]
+        if section.level > 0 and section.role_evidence != "content":
+            # Passages of a section labelled by context or as "other" follow their section.
+            for row in by_section[index]:
+                passage = doc.passages[todo[row]]
+                passage.role, passage.role_confidence, passage.role_evidence = section.role, section.role_confidence, "section"
+
+
+# A section whose passages are, on average, this much nearer the "other" examples than any
+# content role's examples reads as methods, procedure or legal text (cosine similarity).
+OTHER_MARGIN = 0.10
+# A document reads as a policy paper when at least this share of its passages is nearer a content
+# role's examples than the "other" examples.
+POLICY_SHARE = 0.5
+NOT_POLICY = "context: the document does not read as a policy paper"
+
+
+def reads_as_policy(doc: Document, model: ContentClassifier, vectors) -> bool:
+    """Whether the document reads as a policy paper (status, dilemma, recommendation) rather than
+    methods, procedure or legal text: its headings name two content roles or more, or most of its
+    passages are nearer the content roles' examples than the "other" examples. `vectors`: the
+    passages' embeddings (all of them, or those that need content)."""
+    if len({s.role for s in doc.sections if s.role in CONTENT_ROLES and s.role_evidence.startswith("heading")}) >= 2:
+        return True
+    margin = model.other_margin(vectors)
+    if margin is None or not len(margin):
+        return True
+    return float((margin < 0).mean()) >= POLICY_SHARE
+
+
+_MAIN_BODY = {"abstract", "introduction", "status", "dilemma", "recommendation", "conclusion"}
+
+
+def _after_references(sections: list[Section]) -> set[int]:
+    """Indices of sections that follow a top-level reference list with nothing of the main body
+    after it (appendices, back matter). A heading of the main body after the references (reading
+    order gone wrong in columns, a reference list per chapter) means they are not the end."""
+    top = min((s.level for s in sections if s.level > 0), default=1)
+    start = None
+    for i, section in enumerate(sections):
+        evidenced = section.role_evidence.startswith("heading")
+        if section.role == "references" and section.level == top and evidenced:
+            start = i
+        elif start is not None and section.role in _MAIN_BODY and evidenced:
+            start = None
+    if start is None:
+        return set()
+    return {i for i in range(start + 1, len(sections)) if sections[i].level > 0}
+
+
+def roles_from_context(sections: list[Section], open_sections: set[int]) -> None:
+    """Roles of sections in a document that does not read as a policy paper, from their place:
+    a section continues the content role of its previous sibling (or, first under its parent, its
+    parent's), so "Sample efficiency" after "Experiments" stays with the results; otherwise
+    "other". Sections are resolved in document order, so a run carries on until a heading breaks it."""
+    stack: list[Section] = []
+    previous: dict[int, Section] = {}  # id of the parent (0: top) -> last section seen under it
+    for i, section in enumerate(sections):
+        if section.level <= 0:
+            continue
+        while stack and stack[-1].level >= section.level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        key = id(parent) if parent is not None else 0
+        if i in open_sections:
+            source = previous.get(key) or parent
+            if source is not None and source.role in CONTENT_ROLES:
+                section.role, section.role_confidence = source.role, round(min(0.6, source.role_confidence * 0.9), 3)
+                section.role_evidence = f"context: continues {source.path}"
+            else:
+                section.role, section.role_confidence, section.role_evidence = "other", 0.6, NOT_POLICY
+        previous[key] = section
+        stack.append(section)
 
 
 _TURN_SIGNALS = {
