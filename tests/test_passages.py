@@ -1,4 +1,5 @@
-"""Passages under MIN_PASSAGE_CHARS join a neighbour inside their section."""
+"""Passages under MIN_PASSAGE_CHARS join a neighbour inside their section (a section of one fragment: see
+segment/sections.py `_join_short_sections`)."""
 
 from __future__ import annotations
 
@@ -47,13 +48,19 @@ def test_trailing_fragment_joins_the_preceding_passage():
     assert [(p.text, p.page, p.section) for p in passages] == [(f"{LONG_A}\nFigure 3", 1, "Findings"), (LONG_C, 2, "Options")]
 
 
-def test_section_of_one_fragment_stays_one_passage():
-    doc = _document(
-        [[_block("Summary", 1, "heading"), _block("See Table 2.", 1), _block("Options", 1, "heading"), _block(LONG_C, 1)]],
-        [Heading("Summary", 1, 1, block=0), Heading("Options", 1, 1, block=2)],
-    )
-    passages = build_passages(doc)
-    assert [(p.text, p.section) for p in passages] == [("See Table 2.", "Summary"), (LONG_C, "Options")]
+def test_section_of_one_fragment_joins_the_next_section_under_its_heading_only_when_roles_agree():
+    def build(role: str):
+        doc = _document(
+            [[_block("Summary", 1, "heading"), _block("See Table 2.", 1), _block("Options", 1, "heading"), _block(LONG_C, 1)]],
+            [Heading("Summary", 1, 1, block=0), Heading("Options", 1, 1, block=2)],
+        )
+        doc.sections[0].role, doc.sections[1].role = role, "recommendation"
+        return build_passages(doc)
+
+    # same role: the fragment goes with the next passage, its heading saying where it came from
+    assert [(p.text, p.section) for p in build("recommendation")] == [(f"Summary\nSee Table 2.\n{LONG_C}", "Options")]
+    # another role: never passed off under it; the fragment stays alone, under its heading
+    assert [(p.text, p.section) for p in build("status")] == [("Summary\nSee Table 2.", "Summary"), (LONG_C, "Options")]
 
 
 def test_consecutive_fragments_gather_until_long_enough():

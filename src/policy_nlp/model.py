@@ -27,6 +27,10 @@ class Line:
     # Opening words set in bold when the rest of the line is not ("Policy priorities. The…"): the
     # label of a run-in heading. Empty for lines in one weight.
     lead: str = ""
+    # A footnote's line (smaller type at the foot of a column, moved after the page's body by
+    # extract/layout.py): its block is kind "footnote", so a body paragraph broken by a page or
+    # column break joins its rest across the notes, and no note is glued into body sentences.
+    note: bool = False
 
     @property
     def x0(self) -> float:
@@ -51,7 +55,7 @@ class Block:
 
     lines: list[Line]
     page: int
-    kind: str = "text"  # text | heading | caption
+    kind: str = "text"  # text | heading | caption | title | footnote
     text: str = ""  # lines joined, words broken at line ends re-joined
 
     @property

@@ -11,6 +11,8 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;]['\")\]\u201d]?$")
 _REFERENCE_START = re.compile(r"^(\[\d{1,3}\]|\d{1,3}\.\s+[A-Z][^\s]*,)")
 _LABEL_START = re.compile(r"^(keywords|key words|index terms|jel codes?|acknowledge?ments?)\s*[.:\u2014\u2013-]", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
+# A footnote's own number in front of its text (the raised kind is taken out into Line.marks).
+_NOTE_START = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021\u00a7\u00b6\u2217]{1,3})\s*[A-Z\u201c\u2018\"(]")
 
 
 def _pitch(lines: list[Line]) -> float:
@@ -24,8 +26,10 @@ def _pitch(lines: list[Line]) -> float:
 
 
 def _starts_block(prev: Line, line: Line, pitch: float, column_left: float) -> bool:
-    if line.column != prev.column:
-        return True
+    if line.column != prev.column or line.note != prev.note:
+        return True  # a footnote is never part of a body paragraph (Line.note)
+    if line.note and _NOTE_START.match(line.text) and _ENDS_SENTENCE.search(prev.text):
+        return True  # the next note: "2 See …" after a note that ended its sentence
     step = line.bottom - prev.bottom
     if step <= 0 or step > 1.35 * max(pitch, 1.2 * line.size):
         return True  # jumped back up (new band/column) or paragraph spacing
@@ -60,4 +64,7 @@ def group_blocks(lines: list[Line], page: int) -> list[Block]:
             blocks.append(Block(lines=[line], page=page))
         else:
             blocks[-1].lines.append(line)
+    for block in blocks:
+        if block.lines[0].note:
+            block.kind = "footnote"  # stored and searched as its own passage, never joined to the body
     return blocks

@@ -384,9 +384,18 @@ def layout_lines(words: list[Word], page: int, width: float, min_gutter: float =
     fragments = words_to_fragments(words)
     fragments = attach_marks(split_at_gutters(fragments, gutters))
     rows = order_fragments(fragments, gutters)
+    notes: set[int] = set()
     if gutters:
-        rows = footnotes_last(rows)
-    return [row_to_line(r, page) for r in rows if r], len(gutters) + 1
+        moved = footnote_rows(rows)
+        notes = {id(rows[i]) for i in moved}
+        rows = _moved_last(rows, moved)
+    lines = []
+    for row in rows:
+        if row:
+            line = row_to_line(row, page)
+            line.note = id(row) in notes  # blocks of these lines are kind "footnote" (extract/blocks.py)
+            lines.append(line)
+    return lines, len(gutters) + 1
 
 
 _NOTE_START = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021\u00a7\u00b6\u2217]{1,3})\s*[A-Z\u201c\u2018\"(]")
@@ -401,12 +410,24 @@ def footnotes_last(rows: list[list[Fragment]]) -> list[list[Fragment]]:
     """Footnotes (smaller type at the foot of a column, opening with a note number) moved after the
     page's body, column by column: read in place, a note splits a sentence that goes on in the next
     column, and the note's last line runs into that sentence's rest."""
+    return _moved_last(rows, footnote_rows(rows))
+
+
+def _moved_last(rows: list[list[Fragment]], moved: list[int]) -> list[list[Fragment]]:
+    if not moved:
+        return rows
+    gone = set(moved)
+    return [row for i, row in enumerate(rows) if i not in gone] + [rows[i] for i in moved]
+
+
+def footnote_rows(rows: list[list[Fragment]]) -> list[int]:
+    """Indices of the footnote rows of a page (see footnotes_last), in reading order."""
     sizes: Counter = Counter()
     for row in rows:
         for f in row:
             sizes[round(f.size, 1)] += sum(len(w.text) for w in f.words)
     if not sizes:
-        return rows
+        return []
     # The body's size: notes may fill more of a page than its body does, so the largest size that
     # covers a quarter of the characters, not the commonest.
     total = sum(sizes.values())
@@ -430,7 +451,4 @@ def footnotes_last(rows: list[list[Fragment]]) -> list[list[Fragment]]:
         # A note carried over from the previous column's foot opens this column's notes.
         moved.extend(zone if previous_had_notes else zone[starts[0]:])
         previous_had_notes = True
-    if not moved:
-        return rows
-    gone = set(moved)
-    return [row for i, row in enumerate(rows) if i not in gone] + [rows[i] for i in moved]
+    return moved

@@ -151,17 +151,38 @@ def continues(previous: str, following: str) -> bool:
 
 
 def document_paragraphs(doc) -> list[str]:
-    """Block texts in reading order; a paragraph split by a column or page break is made whole."""
+    """Block texts in reading order; a paragraph split by a column or page break is made whole.
+
+    Footnotes (kind "footnote") sit after their page's body: a body paragraph goes on past them to
+    its rest on the next page, and a note is never joined to body text (one note carried over to
+    the next column joins its own rest)."""
     counts = None
     paragraphs: list[str] = []
-    previous_kind = None
+    kinds: list[str] = []
     for block in doc.blocks():
         text = block.text
-        if paragraphs and previous_kind == "text" and block.kind == "text" and continues(paragraphs[-1], text):
+        into = joins_paragraph(kinds, block.kind)
+        if into is not None and continues(paragraphs[into], text):
             if counts is None:
                 counts = word_counts(line.text for line in doc.lines())
-            paragraphs[-1] = join_lines([paragraphs[-1], text], counts)
+            paragraphs[into] = join_lines([paragraphs[into], text], counts)
         else:
             paragraphs.append(text)
-        previous_kind = block.kind
+            kinds.append(block.kind)
     return paragraphs
+
+
+def joins_paragraph(kinds: list[str], kind: str) -> int | None:
+    """Index of the paragraph a block of `kind` may carry on, given the kinds of the paragraphs so
+    far, or None. Body text carries on the last paragraph when it is body text, reaching back over
+    footnotes only; a footnote carries on only a footnote right before it."""
+    if not kinds:
+        return None
+    if kind == "footnote":
+        return len(kinds) - 1 if kinds[-1] == "footnote" else None
+    if kind != "text":
+        return None
+    index = len(kinds) - 1
+    while index >= 0 and kinds[index] == "footnote":
+        index -= 1
+    return index if index >= 0 and kinds[index] == "text" else None

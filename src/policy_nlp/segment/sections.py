@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..model import Document, Heading, Passage, Section
 from ..extract.decode import drop_cid_tokens
-from ..extract.text import continues, join_lines
+from ..extract.text import continues, join_lines, joins_paragraph
+from .roles import NO_EVIDENCE
 from .sentences import split_sentences
 
 FRONT_MATTER = "Front matter"
@@ -67,35 +69,62 @@ def _block_text(block, index: int, starts: dict[int, Heading]) -> str:
     return text
 
 
+@dataclass
+class _Piece:
+    """A passage in the making: its text, the pages of its first and last parts, and whether it
+    is a footnote (kept apart from body text)."""
+
+    text: str
+    page: int
+    last: int
+    note: bool = False
+    anchor: int = 0  # position of its first part among the section's pieces, to keep reading order
+
+
 def build_passages(doc: Document, max_sentences: int = 3, max_chars: int = 700) -> list[Passage]:
-    """Chunks of one to a few sentences, inside one paragraph of one section."""
+    """Chunks of one to a few sentences, inside one paragraph of one section.
+
+    Footnotes (blocks of kind "footnote") are passages of their own: a body paragraph broken by a
+    page break joins its rest across the page's notes, and no note is joined to body text.
+    """
     blocks = list(doc.blocks())
     starts = {h.block: h for h in doc.outline}
-    passages: list[Passage] = []
-    for section_index, section in enumerate(doc.sections):
-        paragraphs: list[tuple[str, int]] = []
+    per_section: list[list[_Piece]] = []
+    for section in doc.sections:
+        paragraphs: list[_Piece] = []
+        kinds: list[str] = []
         for block_index in section.blocks:
-            text = _block_text(blocks[block_index], block_index, starts).strip()
+            block = blocks[block_index]
+            text = _block_text(block, block_index, starts).strip()
             if not text:
                 continue
-            if paragraphs and continues(paragraphs[-1][0], text):
-                # A paragraph split by a column or page break is one paragraph.
-                paragraphs[-1] = (join_lines([paragraphs[-1][0], text]), paragraphs[-1][1])
+            kind = "footnote" if block.kind == "footnote" else "text"
+            into = joins_paragraph(kinds, kind)
+            if into is not None and continues(paragraphs[into].text, text):
+                # A paragraph split by a column or page break (and the notes printed at its foot) is one paragraph.
+                paragraphs[into].text = join_lines([paragraphs[into].text, text])
+                paragraphs[into].last = block.page
             else:
-                paragraphs.append((text, blocks[block_index].page))
-        pieces: list[tuple[str, int]] = []
-        for text, page in paragraphs:
+                paragraphs.append(_Piece(text, block.page, block.page, kind == "footnote"))
+                kinds.append(kind)
+        pieces: list[_Piece] = []
+        for paragraph in paragraphs:
+            text = paragraph.text
             chunk: list[str] = []
             for start, end in split_sentences(text):
                 sentence = text[start:end].strip()
                 if chunk and (len(chunk) >= max_sentences or sum(map(len, chunk)) + len(sentence) > max_chars):
-                    pieces.append((" ".join(chunk), page))
+                    pieces.append(_Piece(" ".join(chunk), paragraph.page, paragraph.last, paragraph.note, len(pieces)))
                     chunk = []
                 chunk.append(sentence)
             if chunk:
-                pieces.append((" ".join(chunk), page))
-        for text, page in join_short(pieces):
-            passages.append(_passage(text, page, section, section_index, len(passages)))
+                pieces.append(_Piece(" ".join(chunk), paragraph.page, paragraph.last, paragraph.note, len(pieces)))
+        # Short body text joins body text, a short note the notes beside it; never one into the other.
+        joined = _join_short(pieces, note=False) + _join_short(pieces, note=True)
+        per_section.append(sorted(joined, key=lambda piece: piece.anchor))
+    passages: list[Passage] = []
+    for piece, section_index in _join_short_sections(doc.sections, per_section):
+        passages.append(_passage(piece.text, piece.page, doc.sections[section_index], section_index, len(passages)))
     return passages
 
 
@@ -105,27 +134,108 @@ def join_short(pieces: list[tuple[str, int]], min_chars: int = MIN_PASSAGE_CHARS
     A fragment ("Results", "− 1", a figure label, a table remnant) says nothing on its own, so
     searched or compared it only matches by accident; it goes with the passage that follows
     (else the one before), which may then run a little past the size limit. The joined passage
-    keeps the page of its first part. A section with no more text than a fragment stays as it is.
+    keeps the page of its first part. A section with no more text than a fragment stays as it is
+    here (see `_join_short_sections`).
     The parts are joined by a line break: the indicator miner splits sentences at lines, so a
     fragment of bare figures (chart ticks, a table row) stays apart, is still passed over as no
     indicator, and lends no numbers to the sentence it now sits next to.
     """
-    out: list[tuple[str, int]] = []
-    pending: tuple[str, int] | None = None  # short text still waiting for the passage after it
-    for text, page in pieces:
-        if pending is not None:
-            text, page = f"{pending[0]}\n{text}", pending[1]
-            pending = None
-        if len(text) < min_chars:
-            pending = (text, page)
+    joined = _join_short([_Piece(text, page, page, anchor=k) for k, (text, page) in enumerate(pieces)], False, min_chars)
+    return [(piece.text, piece.page) for piece in joined]
+
+
+def _join_short(pieces: list[_Piece], note: bool, min_chars: int = MIN_PASSAGE_CHARS) -> list[_Piece]:
+    """The pieces that are footnotes (`note`) or body text, each one under `min_chars` joined to
+    the next of its kind (else the one before); see `join_short`."""
+    out: list[_Piece] = []
+    pending: _Piece | None = None  # short text still waiting for the passage after it
+    for piece in pieces:
+        if piece.note != note:
             continue
-        out.append((text, page))
+        if pending is not None:
+            piece = _Piece(f"{pending.text}\n{piece.text}", pending.page, piece.last, note, pending.anchor)
+            pending = None
+        if len(piece.text) < min_chars:
+            pending = piece
+            continue
+        out.append(piece)
     if pending is not None:
         if out:
-            out[-1] = (f"{out[-1][0]}\n{pending[0]}", out[-1][1])
+            last = out[-1]
+            out[-1] = _Piece(f"{last.text}\n{pending.text}", last.page, max(last.last, pending.last), note, last.anchor)
         else:
             out.append(pending)
     return out
+
+
+def _join_short_sections(sections: list[Section], per_section: list[list[_Piece]],
+                         min_chars: int = MIN_PASSAGE_CHARS) -> list[tuple[_Piece, int]]:
+    """(piece, section index) in reading order, a section whose whole body text is a fragment
+    ("N/A", "0%", "Unit: yuan") no longer a passage of its own where it can be helped.
+
+    Such text first takes its heading ("Cover photo source\nKanawatTH/stock.adobe.com"): the words
+    only mean something under it. Still a fragment, it joins the next passage of the document (else
+    the one before) when that keeps provenance right: printed on the same or the next page, and
+    the two sections' roles agree (`_same_role`), so no text is passed off under a role its own
+    section does not have. Its heading stays in the text, saying where it came from. Otherwise it
+    stays alone: a document of one line, a unit line between two tables.
+    """
+    out: list[list] = []  # [piece, section index]
+    pending: list[tuple[_Piece, int]] = []  # fragments waiting for the next passage
+
+    def fits(a: tuple[_Piece, int], b: tuple[_Piece, int]) -> bool:
+        """`a` printed before `b` may share a passage with it."""
+        return 0 <= b[0].page - a[0].last <= 1 and _same_role(sections[a[1]], sections[b[1]])
+
+    def flush() -> None:
+        if not pending:
+            return
+        body = [entry for entry in out if not entry[0].note]
+        target = body[-1] if body else None
+        if target is not None and all(fits((target[0], target[1]), p) for p in pending):
+            piece = target[0]
+            target[0] = _Piece("\n".join([piece.text] + [p.text for p, _ in pending]), piece.page,
+                               max([piece.last] + [p.last for p, _ in pending]), False, piece.anchor)
+        else:
+            first, index = pending[0]
+            out.append([_Piece("\n".join(p.text for p, _ in pending), first.page, pending[-1][0].last), index])
+        pending.clear()
+
+    for section_index, pieces in enumerate(per_section):
+        for piece in pieces:
+            if not piece.note and len(piece.text) < min_chars:
+                piece = _with_heading(piece, sections[section_index])
+                if len(piece.text) < min_chars:
+                    if pending and not fits(pending[-1], (piece, section_index)):
+                        flush()
+                    pending.append((piece, section_index))
+                    continue
+            if pending and not piece.note:
+                if all(fits(p, (piece, section_index)) for p in pending):
+                    first = pending[0][0]
+                    piece = _Piece("\n".join([p.text for p, _ in pending] + [piece.text]), first.page, piece.last)
+                    pending.clear()
+                else:
+                    flush()
+            out.append([piece, section_index])
+    flush()
+    return [(piece, index) for piece, index in out]
+
+
+def _with_heading(piece: _Piece, section: Section) -> _Piece:
+    """The text of a section too short to stand alone, under its heading. Its words, not its
+    number: a bare "2" or "五" would read as a figure to the indicator miner."""
+    heading = section.heading.strip().lstrip("\u3001.:)\u2014\u2013- ").strip()
+    if section.level == 0 or not heading or piece.text.startswith(heading):
+        return piece
+    return _Piece(f"{heading}\n{piece.text}", piece.page, piece.last, piece.note, piece.anchor)
+
+
+def _same_role(a: Section, b: Section) -> bool:
+    """Text of section `a` may be read under section `b`'s role: the same role, from the same kind
+    of evidence (a heading or a parent), or both still waiting for their roles from their content
+    (the passage's own words then decide, segment/roles.py)."""
+    return a.role == b.role and (a.role_evidence == NO_EVIDENCE) == (b.role_evidence == NO_EVIDENCE)
 
 
 def _passage(text: str, page: int, section: Section, section_index: int, seq: int) -> Passage:
