@@ -25,6 +25,15 @@ def _pitch(lines: list[Line]) -> float:
     return median(gaps) if gaps else 1.2 * (median(l.size for l in lines) if lines else 10.0)
 
 
+def _all_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _caps_heading(text: str) -> bool:
+    return _all_caps(text) and len(text.split()) >= 2 and sum(ch.isalpha() for ch in text) >= 6
+
+
 def _starts_block(prev: Line, line: Line, pitch: float, column_left: float) -> bool:
     if line.column != prev.column or line.note != prev.note:
         return True  # a footnote is never part of a body paragraph (Line.note)
@@ -40,6 +49,8 @@ def _starts_block(prev: Line, line: Line, pitch: float, column_left: float) -> b
         return True
     if bool(_ITALIC.search(line.font)) != bool(_ITALIC.search(prev.font)) and not (line.bold and prev.bold):
         return True  # italic run-in style headings ("A. Installed capacity"); a bold heading may wrap into italic
+    if _caps_heading(prev.text) and not _all_caps(line.text) and not _ENDS_SENTENCE.search(prev.text):
+        return True  # "2.1 ENROLMENT AND COMPLETION" over its paragraph, in the same type
     if _REFERENCE_START.match(line.text) or _LABEL_START.match(line.text):
         return True  # "[3] Li S.: ..." starts a new reference entry; "Keywords:" its own block
     if line.lead and not prev.lead and _ENDS_SENTENCE.search(prev.text):

@@ -353,8 +353,12 @@ def _bold_lead(words: list[Word]) -> str:
 
 
 def _small_caps(a: Word, b: Word) -> bool:
-    """A capital followed by smaller capitals of the same word: small caps, "E" + "XECUTIVE"."""
-    return b.size < a.size - 0.3 and a.text[-1:].isupper() and b.text[:1].isupper()
+    """A capital followed by smaller capitals of the same word: small caps, "E" + "XECUTIVE"; or
+    punctuation set in the other size of small caps, touching its word ("DEMAND" + ",")."""
+    if abs(b.size - a.size) <= 0.3:
+        return False
+    return (b.size < a.size and a.text[-1:].isupper() and b.text[:1].isupper()) or (
+        b.x0 - a.x1 <= 0.15 * min(a.size, b.size) and (b.text[:1] in ",.;:!?)]%-" or a.text[-1:] in "([-/"))
 
 
 def _joined(words: list[Word]) -> str:

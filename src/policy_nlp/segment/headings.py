@@ -62,7 +62,7 @@ def _looks_like_names(text: str) -> bool:
 def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bool = False) -> str:
     """Why `block` is a heading ("numbered+bold", ...), or "" when it is not one."""
     text = block.text.strip()
-    if not text or len(text) > _MAX_CHARS or len(block.lines) > 4:
+    if not text or len(text) > _MAX_CHARS or len(block.lines) > 6:
         return ""
     number, rest = split_number(text)
     if not any(ch.isalpha() for ch in text) or _CAPTION.match(text) or _looks_like_names(rest):
@@ -90,7 +90,9 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         marks.append("italic")
     if len(block.lines) > 2 and not (set(marks) & {"larger", "bold"}) and not rest.isupper():
         return ""  # a paragraph that happens to start with a number
-    if marks == ["bold"] and len(text.split()) > 14:
+    if len(block.lines) > 4 and not (set(marks) & {"larger", "bold"}):
+        return ""  # only display type wraps over five or six lines (a long heading in a narrow column)
+    if marks == ["bold"] and len(text.split()) > 25:
         return ""  # a bold sentence or form prompt: headings in body size are short
     if set(marks) & {"larger", "bold", "italic"}:
         return "+".join(marks)
