@@ -29,7 +29,7 @@ _RUN_IN = re.compile(
 _CAPTION = re.compile(r"^(table|figure|fig\.|chart|box|source|note|graph|exhibit|map)s?\s*[0-9ivx]*[.:]?\s", re.IGNORECASE)
 _INITIAL = re.compile(r"^(?:[A-Z]\.?|[A-Z]\.-?[A-Z]\.?)$")
 _CONTINUED = re.compile(r"[\u2014\u2013-]\s*continued\b|\(continued\)|\bcont(?:inued|'d)\.?$", re.IGNORECASE)
-_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u25a0\u25a1\u2013\u2014\u27a2\u2713\u2714\uf0a7\uf0b7\uf0d8\uf0fc-]\s*")
+_BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u25a0\u25a1\u2013\u2014\u27a2\u2713\u2714\ue000-\uf8ff-]\s*")  # private-use glyphs: Symbol/Wingdings bullets
 _AFFILIATION = re.compile(
     r"\b(universit\w*|institut\w*|department|school|college|academy|acad[ée]mie|centre|center|laborator\w*|"
     r"ministry|faculty|corresponding|e-?mail)\b|@|\b\d{5,6}\b|,\s*(china|usa|uk|france|germany|india|japan)\b", re.IGNORECASE)
@@ -92,8 +92,8 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return ""  # a paragraph that happens to start with a number
     if len(block.lines) > 4 and not (set(marks) & {"larger", "bold"}):
         return ""  # only display type wraps over five or six lines (a long heading in a narrow column)
-    if marks == ["bold"] and len(text.split()) > 25:
-        return ""  # a bold sentence or form prompt: headings in body size are short
+    if marks == ["bold"] and len(text.split()) > (14 if block.size < body_size + 0.15 else 25):
+        return ""  # a bold sentence or form prompt: headings in body type are short
     if set(marks) & {"larger", "bold", "italic"}:
         return "+".join(marks)
     if named and block.size >= body_size - 0.2 and len(block.lines) == 1:
