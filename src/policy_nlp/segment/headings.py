@@ -139,6 +139,23 @@ def _inside_sentence(index: int, blocks: list[Block]) -> bool:
     return bool(before) and not _ENDS.search(before) and after[:1].islower() and blocks[index - 1].kind == "text"
 
 
+def _body_like(block: Block) -> bool:
+    return block.kind in ("text", "footnote") and (len(block.lines) >= 2 or bool(_ENDS.search(block.text.strip())))
+
+
+def _heads_something(c: _Candidate, blocks: list[Block], starts: set[int], doc: Document) -> bool:
+    """A heading is followed by what it heads: a paragraph, a table or another heading within
+    the next two blocks. A chart's title over its labels and numbers heads nothing."""
+    page = doc.pages[c.block.page - 1]
+    bottom = c.block.bbox[3]
+    if any(0 <= t.bbox[1] - bottom <= 3 * c.block.size + 20 for t in page.tables):
+        return True
+    for j in range(c.index + 1, min(c.index + 3, len(blocks))):
+        if j in starts or _body_like(blocks[j]):
+            return True
+    return c.index + 1 >= len(blocks)  # the last block of the document: nothing to judge by
+
+
 def _stacks(a: _Candidate, b: _Candidate, blocks: list[Block], doc: Document) -> bool:
     """b follows a on its page with only bold lines between them, in about the same bold type,
     and no table between them (a heading over a table is not empty)."""
@@ -265,6 +282,8 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     out = [c for c in out if not c.number or next(keep)]
     out = [c for c in out if c.evidence == "outline" or not _inside_sentence(c.index, blocks)]
     out = _collapse_stacks(out, blocks, doc)
+    starts = {c.index for c in out}
+    out = [c for c in out if c.run_in or c.evidence == "outline" or _heads_something(c, blocks, starts, doc)]
     # What page 1 prints above the title is its masthead (agency, series, docket), not sections.
     title_at = next((i for i, b in enumerate(blocks) if b.kind == "title"), -1)
     out = [c for c in out if c.index > title_at or c.evidence == "outline"]
