@@ -134,9 +134,18 @@ def _inside_sentence(index: int, blocks: list[Block]) -> bool:
     """A bold or capitalised phrase between two halves of one sentence ("… in the FOR FURTHER
     INFORMATION CONTACT section"): the block before does not end a sentence, the one after
     goes on in lower case."""
-    before = blocks[index - 1].text.strip() if index > 0 else ""
+    previous = _body_before(index, blocks)
+    before = previous.text.strip() if previous is not None else ""
     after = blocks[index + 1].text.strip() if index + 1 < len(blocks) else ""
-    return bool(before) and not _ENDS.search(before) and after[:1].islower() and blocks[index - 1].kind == "text"
+    return bool(before) and not _ENDS.search(before) and after[:1].islower() and previous.kind == "text"
+
+
+def _body_before(index: int, blocks: list[Block]) -> Block | None:
+    """The block before, passing over footnotes (after a page break they sit between the halves)."""
+    for j in range(index - 1, -1, -1):
+        if blocks[j].kind != "footnote":
+            return blocks[j]
+    return None
 
 
 def _body_like(block: Block) -> bool:
@@ -266,7 +275,7 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     in_figures = _figure_blocks(blocks)
     out: list[_Candidate] = []
     for index, block in enumerate(blocks):
-        if block.kind == "title" or (index in in_figures and index not in printed):
+        if block.kind in ("title", "footnote") or (index in in_figures and index not in printed):
             continue
         text = block.text.strip()
         if index in printed and len(text.split()) <= 20:  # Word bookmarks every "heading"-styled paragraph
@@ -275,7 +284,7 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
         elif evidence := heading_evidence(block, body_size, body_bold, index in spaced):
             number, rest = split_number(text)
             out.append(_Candidate(index, block, number, rest, evidence))
-        elif label := _run_in(block, blocks[index - 1] if index else None):
+        elif label := _run_in(block, _body_before(index, blocks)):
             number, rest = split_number(label)
             out.append(_Candidate(index, block, number, rest, "run-in", run_in=True))
     keep = iter(in_sequence([c.number for c in out if c.number]))
