@@ -59,7 +59,7 @@ def _looks_like_names(text: str) -> bool:
     return initials >= 1 and initials * 2 >= len(tokens) and len(tokens) <= 8
 
 
-def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bool = False) -> str:
+def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bool = False, standalone: bool = False) -> str:
     """Why `block` is a heading ("numbered+bold", ...), or "" when it is not one."""
     text = block.text.strip()
     if not text or len(text) > _MAX_CHARS or len(block.lines) > 6:
@@ -86,7 +86,9 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         marks.append("larger")
     if block.bold and not body_bold:
         marks.append("bold")
-    elif italic and number:  # italic alone marks emphasis in running text too; with a number, a heading
+    elif italic and (number or (standalone and len(block.lines) == 1 and len(text.split()) <= 10)):
+        # Italic marks emphasis in running text too; with a number, or alone on its line between
+        # paragraphs, a heading.
         marks.append("italic")
     if len(block.lines) > 2 and not (set(marks) & {"larger", "bold"}) and not rest.isupper():
         return ""  # a paragraph that happens to start with a number
@@ -138,6 +140,16 @@ def _inside_sentence(index: int, blocks: list[Block]) -> bool:
     before = previous.text.strip() if previous is not None else ""
     after = blocks[index + 1].text.strip() if index + 1 < len(blocks) else ""
     return bool(before) and not _ENDS.search(before) and after[:1].islower() and previous.kind == "text"
+
+
+def _standalone(index: int, blocks: list[Block]) -> bool:
+    """A one-line block between a finished paragraph of its page and a paragraph."""
+    before = _body_before(index, blocks)
+    after = blocks[index + 1] if index + 1 < len(blocks) else None
+    # Not at a page's top: running heads and series labels sit there, in italic too.
+    finished = before is not None and before.page == blocks[index].page and before.kind == "text" \
+        and bool(_ENDS.search(before.text.strip()))
+    return finished and after is not None and after.kind == "text" and len(after.lines) >= 2
 
 
 def _body_before(index: int, blocks: list[Block]) -> Block | None:
@@ -234,7 +246,12 @@ def _figure_blocks(blocks: list[Block]) -> set[int]:
             if blocks[end].page != block.page:
                 break
             if _FIGURE_END.match(blocks[end].text):
-                inside.update(range(start + 1, end))
+                # Reading order may interleave a figure in a side column with the body: only
+                # blocks lying between the caption and the source line, under the caption, count.
+                top, bottom = block.bbox[1], blocks[end].bbox[3]
+                x0, x1 = min(block.bbox[0], blocks[end].bbox[0]), max(block.bbox[2], blocks[end].bbox[2])
+                inside.update(i for i in range(start + 1, end)
+                              if top <= blocks[i].bbox[1] <= bottom and blocks[i].bbox[0] >= x0 - 5 and blocks[i].bbox[2] <= x1 + 5)
                 break
     return inside
 
@@ -281,7 +298,7 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
         if index in printed and len(text.split()) <= 20:  # Word bookmarks every "heading"-styled paragraph
             number, rest = split_number(text)
             out.append(_Candidate(index, block, number, rest, "outline", level=printed[index].level))
-        elif evidence := heading_evidence(block, body_size, body_bold, index in spaced):
+        elif evidence := heading_evidence(block, body_size, body_bold, index in spaced, _standalone(index, blocks)):
             number, rest = split_number(text)
             out.append(_Candidate(index, block, number, rest, evidence))
         elif label := _run_in(block, _body_before(index, blocks)):
