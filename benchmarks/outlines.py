@@ -33,9 +33,12 @@ _NUMBER = re.compile(
     r"^\s*(?:\d+(?:\.\d+)*\.?|[(（][^)）]{1,4}[)）]|(?:[IVXivx]+|[A-Za-z])[.．]|[一二三四五六七八九十]+[、.．])\s*(?=\S)")
 
 
+_LABEL = re.compile(r"^\s*(?:part|chapter|section|article|annex|appendix|chapitre|partie|annexe)\s+[\dIVXA-Z]{1,5}\s*[-\u2013\u2014:.]\s*", re.IGNORECASE)
+
+
 def norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    text = _NUMBER.sub("", text)
+    text = _LABEL.sub("", _NUMBER.sub("", text))
     return re.sub(r"\s+", " ", text).strip().rstrip(".:：").lower()
 
 

@@ -35,6 +35,8 @@ _AFFILIATION = re.compile(
     r"ministry|faculty|corresponding|e-?mail)\b|@|\b\d{5,6}\b|,\s*(china|usa|uk|france|germany|india|japan)\b", re.IGNORECASE)
 _NAME = r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019.-]*){1,3}"
 _NAME_LIST = re.compile(rf"^{_NAME}(?:\s*(?:,|\band\b|&)\s*{_NAME})+[*\d,\s]*$")  # "Li Wei, Zhou Ning and Han Xiaoyu"
+_CJK_NUMBER = re.compile(r"^(\d{1,2}\s?、|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
+_LEADERS = re.compile(r"(\.\s?){5,}|…{2,}")  # dot leaders of a table of contents
 _MAX_CHARS = 200
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -71,8 +73,8 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return ""
     if _WORD.search(block.lines[0].lead):
         return ""  # bold words opening a line that goes on in roman: a run-in label, see _run_in
-    if _BULLET.match(text) or rest[:1] in "[(" and not number or _CONTINUED.search(text):
-        return ""  # a list item; a docket line; a table's "—Continued" caption
+    if _BULLET.match(text) or rest[:1] in "[(*" and not number or _CONTINUED.search(text) or _LEADERS.search(text):
+        return ""  # a list item; a docket line or table note; a table's "—Continued" caption; a contents entry
     if rest[:1].islower() or re.search(r"\d\s?%$", text):
         return ""  # a sentence's tail set apart by a font change; a chart's label and its share
     named = bool(_UNNUMBERED_NAMES.match(text))
@@ -100,6 +102,8 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return "+".join(marks)
     if named and block.size >= body_size - 0.2 and len(block.lines) == 1:
         return "name"
+    if number and _CJK_NUMBER.match(text) and len(block.lines) == 1 and len(rest) <= 40 and not rest.endswith(("。", "；", "：")):
+        return "numbered"  # "1、资产负债表项目变动" / "（三）重大诉讼": Chinese reports number headings in body type
     if spaced and len(text.split()) <= 25 and block.size >= body_size - 0.2 and not text.endswith((":", "?", "!")):
         return "+".join(marks + ["spaced"])  # set off by white space alone: plain type, space above
     words = text.split()
@@ -301,7 +305,7 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
         elif evidence := heading_evidence(block, body_size, body_bold, index in spaced, _standalone(index, blocks)):
             number, rest = split_number(text)
             out.append(_Candidate(index, block, number, rest, evidence))
-        elif label := _run_in(block, _body_before(index, blocks)):
+        elif label := _run_in(block, None if out and out[-1].index == index - 1 else _body_before(index, blocks)):
             number, rest = split_number(label)
             out.append(_Candidate(index, block, number, rest, "run-in", run_in=True))
     keep = iter(in_sequence([c.number for c in out if c.number]))
@@ -309,7 +313,8 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     out = [c for c in out if c.evidence == "outline" or not _inside_sentence(c.index, blocks)]
     out = _collapse_stacks(out, blocks, doc)
     starts = {c.index for c in out}
-    out = [c for c in out if c.run_in or c.evidence == "outline" or _heads_something(c, blocks, starts, doc)]
+    out = [c for c in out if c.run_in or c.evidence == "outline" or _UNNUMBERED_NAMES.match(c.text)
+           or _heads_something(c, blocks, starts, doc)]
     # What page 1 prints above the title is its masthead (agency, series, docket), not sections.
     title_at = next((i for i, b in enumerate(blocks) if b.kind == "title"), -1)
     out = [c for c in out if c.index > title_at or c.evidence == "outline"]
