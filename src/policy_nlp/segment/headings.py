@@ -26,7 +26,9 @@ _RUN_IN = re.compile(
     r"^(?P<label>abstract|keywords|key words|index terms|acknowledge?ments?|funding)\s*[.:\u2014\u2013-]\s*(?=\S)",
     re.IGNORECASE,
 )
-_CAPTION = re.compile(r"^(table|figure|fig\.|chart|box|source|note|graph|exhibit|map)s?\s*[0-9ivx]*[.:]?\s", re.IGNORECASE)
+_CAPTION = re.compile(
+    r"^(table|figure|fig\.|chart|box|graph|exhibit|map|tableau|graphique|carte|图|表)s?\s*(\d+[\d.\-\u2013]*|[ivxIVX]+|[A-Z])\b"
+    r"|^(sources?|notes?)\s*:", re.IGNORECASE)
 _INITIAL = re.compile(r"^(?:[A-Z]\.?|[A-Z]\.-?[A-Z]\.?)$")
 _CONTINUED = re.compile(r"[\u2014\u2013-]\s*continued\b|\(continued\)|\bcont(?:inued|'d)\.?$", re.IGNORECASE)
 _BULLET = re.compile(r"^[\u2022\u25aa\u25cf\u25e6\u2023\u2043\u00b7\u25a0\u25a1\u2013\u2014\u27a2\u2713\u2714\ue000-\uf8ff-]\s*")  # private-use glyphs: Symbol/Wingdings bullets

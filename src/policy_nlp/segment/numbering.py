@@ -25,7 +25,8 @@ def split_number(text: str) -> tuple[str, str]:
         return "", text
     for num, rest in (("num", "text"), ("word", "wtext"), ("paren", "ptext"), ("cjk", "ctext")):
         if match.group(num):
-            return match.group(num).rstrip(".．、 "), match.group(rest)
+            # "1 、资产负债表": a space before the Chinese enumeration comma
+            return match.group(num).rstrip(".．、 "), match.group(rest).lstrip("、 ")
     return "", text
 
 
