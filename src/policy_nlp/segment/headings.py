@@ -38,6 +38,8 @@ _AFFILIATION = re.compile(
 _NAME = r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019.-]*){1,3}"
 _NAME_LIST = re.compile(rf"^{_NAME}(?:\s*(?:,|\band\b|&)\s*{_NAME})+[*\d,\s]*$")  # "Li Wei, Zhou Ning and Han Xiaoyu"
 _CJK_NUMBER = re.compile(r"^(\d{1,2}\s?、|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
+_LABEL_ONLY = re.compile(
+    r"^(?i:part|chapter|section|article|annex|appendix|chapitre|partie|annexe)\s+(?:[IVX]{1,5}|\d{1,2}|[A-Z])$")
 _LEADERS = re.compile(r"(\.\s?){5,}|…{2,}")  # dot leaders of a table of contents
 _MAX_CHARS = 200
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -60,7 +62,7 @@ def _looks_like_names(text: str) -> bool:
     if not _WORD.search(text) and not re.search(r"[\u2e80-\u9fff]", text):
         return True
     initials = sum(bool(_INITIAL.match(t)) for t in tokens)
-    return initials >= 1 and initials * 2 >= len(tokens) and len(tokens) <= 8
+    return initials >= 2 and initials * 2 >= len(tokens) and len(tokens) <= 8  # not "Annexe A"
 
 
 def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bool = False, standalone: bool = False) -> str:
@@ -326,7 +328,25 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     out = [c for c in out if c.index >= min(opening, body_starts) or c.block.page > 1 or c.run_in
            or not (c.index < opening or _AFFILIATION.search(c.block.text) or _NAME_LIST.match(c.block.text.strip()))]
     out += _find_missing_parents(out, blocks)
-    return sorted(out, key=lambda c: c.index)
+    return _join_labels(sorted(out, key=lambda c: c.index))
+
+
+def _join_labels(candidates: list[_Candidate]) -> list[_Candidate]:
+    """"Annexe A" over "Consultation virtuelle": a label alone on its line numbers the heading
+    printed right under it."""
+    out: list[_Candidate] = []
+    for c in candidates:
+        previous = out[-1] if out else None
+        if previous is not None and _LABEL_ONLY.match(previous.block.text.strip()) and c.index == previous.index + 1 \
+                and not c.number and not c.run_in:
+            # The heading starts at the label; the title line under it is part of the heading.
+            c.number, c.level = previous.block.text.strip(), c.level or previous.level
+            c.block.kind = "heading"
+            c.index, c.block = previous.index, previous.block
+            out[-1] = c
+        else:
+            out.append(c)
+    return out
 
 
 def _levels(candidates: list[_Candidate]) -> list[int]:

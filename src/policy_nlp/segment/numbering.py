@@ -118,6 +118,8 @@ def numbered_levels(numbers: list[str]) -> list[int]:
     previous = 0
     for number, style in zip(numbers, resolve_letters(numbers)):
         depth = style_of(number)[1] if style == "decimal" else 0
+        if style.startswith("word:"):
+            style_level[style] = 1  # "PART II", "Annexe A", "Chapter 6" head the whole document's parts
         if style not in style_level:
             style_level[style] = previous + 1 - depth if style == "decimal" else previous + 1
             style_level[style] = max(1, style_level[style])

@@ -208,7 +208,9 @@ def assign_section_roles(sections: list[Section], lexicon: Lexicon) -> None:
             stack.pop()
         parent = stack[-1] if stack else None
         position = (section.blocks[0] if section.blocks else last) / last
-        hit = heading_role(section.heading, position, lexicon) if section.level > 0 else None
+        # A word label ("Annexe A", "Appendix B", "PART II") is part of what the heading says.
+        words = f"{section.number} {section.heading}" if re.match(r"[^\W\d]{4,}", section.number) else section.heading
+        hit = heading_role(words, position, lexicon) if section.level > 0 else None
         if hit and not (parent and parent.role in CONTENT_ROLES and hit[0] == "other"):
             section.role, section.role_confidence, section.role_evidence = hit[0], 0.95, f"heading: '{hit[1]}'"
         elif parent is not None and (parent.role in INHERITED or (parent.role == "other" and parent.role_evidence != NO_EVIDENCE)):

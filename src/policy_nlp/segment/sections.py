@@ -43,8 +43,8 @@ def build_sections(doc: Document) -> list[Section]:
         if current is None:
             current = Section(heading=FRONT_MATTER, level=0, path=FRONT_MATTER, page_start=block.page, page_end=block.page)
             sections.append(current)
-        if block.kind == "title":
-            continue
+        if block.kind == "title" or (block.kind == "heading" and heading is None):
+            continue  # the title; the second line of a heading ("Annexe A" over its title)
         current.blocks.append(index)
         current.page_end = max(current.page_end, block.page)
     for section in sections:
