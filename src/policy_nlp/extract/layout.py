@@ -179,22 +179,26 @@ def find_gutters(words: list[Word], x_min: float, x_max: float, min_gutter: floa
         return []
     # Full-width lines (titles, abstracts, captions) may cross a gutter; body rows may not.
     low = max(1, int(0.25 * peak))
-    gutters: list[tuple[float, float]] = []
+    runs: list[tuple[int, int]] = []
     x = 0
     while x < width:
         if cover[x] <= low:
             start = x
             while x < width and cover[x] <= low:
                 x += 1
-            g0, g1 = x_min + start, x_min + x
-            if g1 - g0 >= min_gutter and start > 0 and x < width:
-                left = sum(1 for w in words if g0 - 25 <= w.x1 <= g0 + 1.5)
-                right = sum(1 for w in words if g1 - 1.5 <= w.x0 <= g1 + 25)
-                left_text = max(cover[:start]) >= 0.3 * peak
-                right_text = max(cover[x:]) >= 0.3 * peak
-                if left >= 5 and right >= 5 and left_text and right_text:
-                    gutters.append((g0, g1))
+            runs.extend(_local_runs(cover, start, x, peak))
         x += 1
+    gutters: list[tuple[float, float]] = []
+    for start, x in runs:
+        g0, g1 = x_min + start, x_min + x
+        if g1 - g0 >= min_gutter and start > 0 and x < width:
+            left = sum(1 for w in words if g0 - 25 <= w.x1 <= g0 + 1.5)
+            right = sum(1 for w in words if g1 - 1.5 <= w.x0 <= g1 + 25)
+            # Text on both sides, though one column may stop far above the other (a last page).
+            left_text = max(cover[:start]) >= max(5, 0.1 * peak)
+            right_text = max(cover[x:]) >= max(5, 0.1 * peak)
+            if left >= 5 and right >= 5 and left_text and right_text:
+                gutters.append((g0, g1))
     # Text columns are wide; many narrow "columns" are the white space of a table
     # without rules, which reads best row by row.
     edges = [x_min] + [g for gutter in gutters for g in gutter] + [x_max]
@@ -202,6 +206,34 @@ def find_gutters(words: list[Word], x_min: float, x_max: float, min_gutter: floa
     if gutters and min(widths) < 0.18 * (x_max - x_min):
         return []
     return gutters
+
+
+_BESIDE = 50  # points either side of a white strip where the text it is measured against lies
+
+
+def _beside(cover: list[int], x0: int, x1: int) -> int:
+    """The thinner of the densest text within _BESIDE points left of x0 and right of x1."""
+    return min(max(cover[max(0, x0 - _BESIDE):x0], default=0), max(cover[x1:x1 + _BESIDE], default=0))
+
+
+def _local_runs(cover: list[int], start: int, end: int, peak: int) -> list[tuple[int, int]]:
+    """A strip white by the page-wide measure, kept whole when it is also white beside the text at
+    its edges; else only its parts that are white against the text near them. A column that stops
+    half way down (a last page, a short third column) has few words at any x, so word spaces inside
+    it pass the page-wide test and would bury its real gutter in one wide "white" strip."""
+    floor = 0.05 * peak
+    if max(cover[start:end]) <= max(0.5 * _beside(cover, start, end), floor):
+        return [(start, end)]
+    runs: list[tuple[int, int]] = []
+    x = start
+    while x < end:
+        if cover[x] <= max(0.5 * _beside(cover, x, x + 1), floor):
+            s = x
+            while x < end and cover[x] <= max(0.5 * _beside(cover, x, x + 1), floor):
+                x += 1
+            runs.append((s, x))
+        x += 1
+    return runs
 
 
 def split_at_gutters(fragments: list[Fragment], gutters: list[tuple[float, float]]) -> list[Fragment]:
