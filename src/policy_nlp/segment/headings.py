@@ -356,7 +356,17 @@ def _levels(candidates: list[_Candidate]) -> list[int]:
     plain = sorted({round(c.block.size) for c in candidates
                     if not c.number and not c.run_in and not c.level and not _UNNUMBERED_NAMES.match(c.text)}, reverse=True)
     levels = []
+    above = 0  # level of the last heading set on its own line
     for c in candidates:
+        if c.run_in and not c.number:
+            # A run-in label heads a paragraph inside its section; a named one ("Keywords:",
+            # "SUMMARY:") stands at the top unless it follows other run-in labels of a section.
+            after_run_in = bool(levels) and candidates[len(levels) - 1].run_in
+            if _UNNUMBERED_NAMES.match(c.text) and not after_run_in:
+                levels.append(1)
+            else:
+                levels.append(levels[-1] if after_run_in else min(above + 1, 4))
+            continue
         if c.level:
             level = c.level
         elif c.number:
@@ -368,6 +378,8 @@ def _levels(candidates: list[_Candidate]) -> list[int]:
         else:
             level = plain.index(round(c.block.size)) + 1
         levels.append(min(level, 4))
+        if not c.run_in:
+            above = min(level, 4)
     return levels
 
 
