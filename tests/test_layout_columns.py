@@ -88,3 +88,64 @@ def test_short_third_column_keeps_both_gutters(tmp_path: Path):
     assert doc.pages[0].columns == 3
     for heading in ("(a) High leakage", "(b) Reform tariffs", "(c) Diversify water sources"):
         assert heading in texts
+
+
+def _title_pdf(path: Path, title: str, font: str, size: float, ncol: int, centred: bool) -> Path:
+    style = ParagraphStyle("t", fontName=font, fontSize=size, leading=size * 1.2,
+                           alignment=TA_CENTER if centred else 0, spaceAfter=6)
+    body, head = _body(), _heading()
+    cols = [[Paragraph(f"{i + 1} Section heading", head)] + [Paragraph(FILLER, body) for _ in range(5)] for i in range(ncol)]
+    return _columns_pdf(path, cols, ncol=ncol, gutter=14, title=[Paragraph(title, style)], title_h=90)
+
+
+def test_monospaced_title_is_not_cut_at_a_word_space_over_the_gutter(tmp_path: Path):
+    """A Courier title in large type: its word spaces are wider than a narrow gutter, and one falls
+    over it. The title stays one block, in order."""
+    # 18 letters of 12.3 pt from the margin at 72: the space after "for" lies over the gutter's middle.
+    title = "Managing Water for a Growing City: The Case of Baishui"
+    pdf = _title_pdf(tmp_path / "mono.pdf", title, "Courier-Bold", 20.5, 2, centred=False)
+    from policy_nlp.config import load_pipeline
+    from policy_nlp.pipeline import process_file
+
+    doc = process_file(pdf, load_pipeline())
+    assert doc.title == title
+
+
+def test_title_last_line_over_one_column_joins_the_title(tmp_path: Path):
+    """A centred title whose short last line sits over the middle column (or flush left over the
+    first): it is read with the title, not after the first column."""
+    from policy_nlp.config import load_pipeline
+    from policy_nlp.pipeline import process_file
+
+    for centred in (True, False):
+        title = "Charging Ahead: Electric Vehicle Infrastructure in the Region of Kestrel Bay"
+        pdf = _title_pdf(tmp_path / f"t{centred}.pdf", title, "Helvetica-Bold", 16, 3, centred=centred)
+        lines = extract_pdf(pdf).pages[0].lines
+        last = next(line for line in lines if "Kestrel" in line.text)
+        assert last.column == -1
+        assert process_file(pdf, load_pipeline()).title == title
+
+
+def test_monospaced_single_column_has_no_river_gutter(tmp_path: Path):
+    """Courier text in one column: letters on a grid can leave a white river one letter wide down the
+    page (here every line has a space at letter 45). It is a word space, not a gutter."""
+    from reportlab.pdfgen import canvas
+
+    import random
+
+    rng = random.Random(7)
+    pdf = tmp_path / "river.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A4)
+    c.setFont("Courier", 9.5)
+
+    def words(n: int) -> str:
+        out = ""
+        while len(out) < n:
+            out += "".join(rng.choice("abcdefghij") for _ in range(rng.randint(2, 8))) + " "
+        return out[:n - 1].rstrip() .ljust(n - 1, "x")
+
+    for i in range(45):
+        c.drawString(72, 780 - i * 11.4, words(45) + " " + words(25))
+    c.save()
+    doc = extract_pdf(pdf)
+    assert doc.pages[0].columns == 1

@@ -188,10 +188,13 @@ def find_gutters(words: list[Word], x_min: float, x_max: float, min_gutter: floa
                 x += 1
             runs.extend(_local_runs(cover, start, x, peak))
         x += 1
+    # Monospaced lines share a grid of letters: a river one letter wide may run down a whole page
+    # of single-column text. A gutter is wider than a word space.
+    letter = median(_letter_width(w) for w in words)
     gutters: list[tuple[float, float]] = []
     for start, x in runs:
         g0, g1 = x_min + start, x_min + x
-        if g1 - g0 >= min_gutter and start > 0 and x < width:
+        if g1 - g0 >= max(min_gutter, 1.4 * letter) and start > 0 and x < width:
             left = sum(1 for w in words if g0 - 25 <= w.x1 <= g0 + 1.5)
             right = sum(1 for w in words if g1 - 1.5 <= w.x0 <= g1 + 25)
             # Text on both sides, though one column may stop far above the other (a last page).
@@ -260,7 +263,9 @@ def split_at_gutters(fragments: list[Fragment], gutters: list[tuple[float, float
         space = (median(gaps) if len(gaps) >= 3 else 0.3 * frag.size) if in_column else float("inf")
         current = Fragment(words=[words[0]], marks=frag.marks, lead_mark=frag.lead_mark)
         for prev, word, gap in zip(words, words[1:], gaps):
-            if any(
+            # No wider than a letter of its words: a word space (a monospaced title's, in large type,
+            # is wider than a narrow gutter), not the gutter.
+            if gap > 1.15 * min(_letter_width(prev), _letter_width(word)) and any(
                 prev.x1 <= (g0 + g1) / 2 <= word.x0
                 and (gap >= max(4.0, 0.6 * (g1 - g0)) or (gap >= 0.75 * max(prev.size, word.size) and gap >= 2.5 * space))
                 for g0, g1 in gutters
@@ -271,6 +276,10 @@ def split_at_gutters(fragments: list[Fragment], gutters: list[tuple[float, float
                 current.words.append(word)
         out.append(current)
     return out
+
+
+def _letter_width(word: Word) -> float:
+    return (word.x1 - word.x0) / max(1, len(word.text))
 
 
 def order_fragments(fragments: list[Fragment], gutters: list[tuple[float, float]]) -> list[list[Fragment]]:
@@ -285,6 +294,8 @@ def order_fragments(fragments: list[Fragment], gutters: list[tuple[float, float]
         else:
             f.column = sum(1 for c in centres if c <= f.x0)
             columns.append(f)
+    if spanning and columns:
+        columns = _continuations(spanning, columns)
     # A band starts at each spanning fragment, and at a white strip across the page under a head
     # that leaves a column empty (a masthead beside a title, above three columns).
     starts: list[tuple[float, Fragment | None]] = [(f.top, f) for f in spanning]
@@ -307,6 +318,26 @@ def order_fragments(fragments: list[Fragment], gutters: list[tuple[float, float]
         for col in sorted({f.column for f in members}):
             ordered.extend(_rows([f for f in members if f.column == col]))
     return _merge_spanning_rows(ordered)
+
+
+def _continuations(spanning: list[Fragment], columns: list[Fragment]) -> list[Fragment]:
+    """Column fragments that are the next line of a spanning one (a title's short last line, centred
+    over the middle column or set flush left) join the spanning lines; the rest are returned. Such a
+    line is set like the line above it, close under it, and alone on its baseline: a column's first
+    row has its neighbours beside it. Only display type (bold or larger than most of the page)."""
+    body = median(f.size for f in spanning + columns)
+    joined: set[int] = set()
+    for f in sorted(columns, key=lambda f: f.top):
+        above = [s for s in spanning if abs(s.size - f.size) <= 0.3 and 0 <= f.top - s.bottom <= 0.8 * f.size + 1.0
+                 and s.x0 < f.x1 and f.x0 < s.x1 and is_bold(s.words[0].font) == is_bold(f.words[0].font)]
+        if not above or not (is_bold(f.words[0].font) or f.size >= 1.15 * body):
+            continue
+        if any(g is not f and g.column != f.column and abs(g.baseline - f.baseline) <= 0.3 * f.size for g in columns):
+            continue
+        f.column = -1
+        spanning.append(f)
+        joined.add(id(f))
+    return [f for f in columns if id(f) not in joined]
 
 
 def _white_cuts(fragments: list[Fragment], n_columns: int) -> list[float]:
