@@ -68,6 +68,11 @@ def _looks_like_names(text: str) -> bool:
 def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bool = False, standalone: bool = False) -> str:
     """Why `block` is a heading ("numbered+bold", ...), or "" when it is not one."""
     text = block.text.strip()
+    if _BULLET.match(text) and standalone and len(block.lines) == 1 and block.bold and not body_bold \
+            and not re.search(r"[.:;]\s+\S", text):
+        # "✓ Le financement du transport actif" in bold on its own line over a paragraph: the
+        # document marks its headings with a glyph; a bulleted list item runs on in body type.
+        text = _BULLET.sub("", text)
     if not text or len(text) > _MAX_CHARS or len(block.lines) > 6:
         return ""
     number, rest = split_number(text)
@@ -307,7 +312,7 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
             number, rest = split_number(text)
             out.append(_Candidate(index, block, number, rest, "outline", level=printed[index].level))
         elif evidence := heading_evidence(block, body_size, body_bold, index in spaced, _standalone(index, blocks)):
-            number, rest = split_number(text)
+            number, rest = split_number(_BULLET.sub("", text))
             out.append(_Candidate(index, block, number, rest, evidence))
         elif label := _run_in(block, None if out and out[-1].index == index - 1 else _body_before(index, blocks)):
             number, rest = split_number(label)
