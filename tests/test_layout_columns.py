@@ -149,3 +149,43 @@ def test_monospaced_single_column_has_no_river_gutter(tmp_path: Path):
     c.save()
     doc = extract_pdf(pdf)
     assert doc.pages[0].columns == 1
+
+
+def _running_head_pdf(path: Path, title: str, heading: str) -> Path:
+    """Three pages with the title as running head on every page, page 1 included; page 1 prints the
+    title big over a bold heading and body text."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    w, h = A4
+    for n in range(1, 4):
+        c.setFont("Times-Italic", 8.5)
+        c.drawString(45, h - 25, title)
+        c.drawRightString(w - 45, h - 25, "Research Report for Decision Makers")
+        y = h - 80
+        if n == 1:
+            c.setFont("Times-Bold", 18)
+            c.drawString(45, y, title)
+            y -= 40
+            c.setFont("Times-Bold", 12)
+            c.drawString(45, y, heading)
+            y -= 20
+        c.setFont("Times-Roman", 10.5)
+        for _ in range(30):
+            c.drawString(45, y, "The city has extended piped water to nearly all residents and raised treatment.")
+            y -= 13
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_title_repeated_as_running_head_is_still_the_title(tmp_path: Path):
+    """A short title repeated in the running heads (page 1's too) is the title, and a named section
+    heading ("Abstract") under it never is."""
+    from policy_nlp.config import load_pipeline
+    from policy_nlp.pipeline import process_file
+
+    title = "Urban Water Security in Baishui City"
+    for heading in ("Abstract", "Summary"):
+        pdf = _running_head_pdf(tmp_path / f"{heading}.pdf", title, heading)
+        assert process_file(pdf, load_pipeline()).title == title

@@ -50,20 +50,32 @@ def detect_title(doc: Document) -> str:
     page_text = " ".join(b.text for b in first.blocks)
     from_metadata = plausible_title(doc.metadata.get("Title", ""), page_text)
     running = _running_words(doc)
-    upper = [
+    candidates = [
         b for b in first.blocks
-        if b.bbox[1] < first.height * 0.5 and len(b.text) <= 300 and not _is_running_label(b, running)
+        if b.bbox[1] < first.height * 0.5 and len(b.text) <= 300
         and not split_number(b.text.strip())[0]  # "PART I - DEFINITIONS" heads a part, not the document
+        and not _NAMED.match(b.text.strip())  # "Abstract", "Summary": the first section's heading
     ]
-    if not upper:
-        return from_metadata
+    upper = [b for b in candidates if not _is_running_label(b, running)]
     body_size, body_bold = body_style(doc)
-    biggest = max(upper, key=lambda b: b.size)
-    if biggest.size >= body_size + 1.5:
-        biggest.kind = "title"
-        return biggest.text
-    masthead = _masthead_title([b for b in first.blocks if b in upper], body_size, body_bold)
-    if masthead is not None and not from_metadata:
-        masthead.kind = "title"
-        return masthead.text
-    return from_metadata
+    # Big text the running heads repeat: a publication's section label ("Proposed Rules", over a
+    # masthead that names the document), or the title itself, repeated as a short running head.
+    repeated = [b for b in candidates if b not in upper and b.size >= body_size + 1.5]
+    big_repeated = max(repeated, key=lambda b: (b.size, -b.bbox[1])) if repeated else None
+    if upper:
+        biggest = max(upper, key=lambda b: b.size)
+        outranked = big_repeated is not None and big_repeated.size >= biggest.size + 1.0 and big_repeated.bbox[1] < biggest.bbox[1]
+        if biggest.size >= body_size + 1.5 and not outranked:
+            biggest.kind = "title"
+            return biggest.text
+        masthead = _masthead_title([b for b in first.blocks if b in upper], body_size, body_bold)
+        if masthead is not None and not from_metadata:
+            masthead.kind = "title"
+            return masthead.text
+    if from_metadata:
+        return from_metadata
+    # Nothing else on page 1 reads as the title: the big repeated text is the title.
+    if big_repeated is not None:
+        big_repeated.kind = "title"
+        return big_repeated.text
+    return ""
