@@ -27,7 +27,7 @@ _RUN_IN = re.compile(
     re.IGNORECASE,
 )
 _CAPTION = re.compile(
-    r"^(table|figure|fig\.|chart|box|graph|exhibit|map|tableau|graphique|carte|图|表)s?\s*(\d+[\d.\-\u2013]*|[ivxIVX]+|[A-Z])\b"
+    r"^(table|figure|fig\.|chart|box|graph|exhibit|map|note|tableau|graphique|carte|图|表)s?(\s*\d+[\d.\-\u2013]*|\s+(?-i:[ivxIVX]+|[A-Z]))\b"  # the label's number, case as printed
     r"|^(sources?|notes?)\s*:", re.IGNORECASE)
 _INITIAL = re.compile(r"^(?:[A-Z]\.?|[A-Z]\.-?[A-Z]\.?)$")
 _CONTINUED = re.compile(r"[\u2014\u2013-]\s*continued\b|\(continued\)|\bcont(?:inued|'d)\.?$", re.IGNORECASE)
@@ -40,6 +40,7 @@ _NAME_LIST = re.compile(rf"^{_NAME}(?:\s*(?:,|\band\b|&)\s*{_NAME})+[*\d,\s]*$")
 _CJK_NUMBER = re.compile(r"^(\d{1,2}\s?、|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
 _LABEL_ONLY = re.compile(
     r"^(?i:part|chapter|section|article|annex|appendix|chapitre|partie|annexe)\s+(?:[IVX]{1,5}|\d{1,2}|[A-Z])$")
+_UNIT_TAIL = re.compile(r"\s+(?:单位|units?|in)\s*[:：]\s*\S.{0,30}$", re.IGNORECASE)
 _LEADERS = re.compile(r"(\.\s?){5,}|…{2,}")  # dot leaders of a table of contents
 _MAX_CHARS = 200
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -399,7 +400,8 @@ def detect_headings(doc: Document) -> list[Heading]:
     for candidate, level in zip(candidates, _levels(candidates)):
         if not candidate.run_in:
             candidate.block.kind = "heading"
-        label = candidate.text.strip().rstrip(".:").strip()
+        # A table's unit printed on the heading's line ("… 单位：人民币元", "… Unit: USD") is not the heading.
+        label = _UNIT_TAIL.sub("", candidate.text.strip()).rstrip(".:").strip()
         outline.append(Heading(text=label, level=level, page=candidate.block.page, number=candidate.number,
                                block=candidate.index, run_in=candidate.run_in, evidence=candidate.evidence))
     return outline
