@@ -10,6 +10,7 @@ from ..model import Block, Line
 _ENDS_SENTENCE = re.compile(r"[.!?:;]['\")\]\u201d]?$")
 _REFERENCE_START = re.compile(r"^(\[\d{1,3}\]|\d{1,3}\.\s+[A-Z][^\s]*,)")
 _LABEL_START = re.compile(r"^(keywords|key words|index terms|jel codes?|acknowledge?ments?)\s*[.:\u2014\u2013-]", re.IGNORECASE)
+_LABEL = re.compile(r"^\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zA-Z]|[ivxIVX]{1,4})[.)]?\s+")
 _ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
 # A footnote's own number in front of its text (the raised kind is taken out into Line.marks).
 _NOTE_START = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021\u00a7\u00b6\u2217]{1,3})\s*[A-Z\u201c\u2018\"(]")
@@ -26,7 +27,7 @@ def _pitch(lines: list[Line]) -> float:
 
 
 def _all_caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = [ch for ch in _LABEL.sub("", text) if ch.isalpha()]  # "(a) FIXED BROADBAND COVERAGE"
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 

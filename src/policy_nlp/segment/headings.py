@@ -87,7 +87,7 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return ""  # a list item; a docket line or table note; a table's "—Continued" caption; a contents entry
     if rest[:1].islower() or re.search(r"\d\s?%$", text):
         return ""  # a sentence's tail set apart by a font change; a chart's label and its share
-    named = bool(_UNNUMBERED_NAMES.match(text))
+    named = bool(_UNNUMBERED_NAMES.match(rest))  # "Conclusion", "V. Conclusion"
     if text.endswith((".", ",", ";")) and not named:
         return ""
     italic = all(re.search(r"italic|oblique", line.font, re.IGNORECASE) for line in block.lines)
@@ -102,7 +102,7 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         # Italic marks emphasis in running text too; with a number, or alone on its line between
         # paragraphs, a heading.
         marks.append("italic")
-    if len(block.lines) > 2 and not (set(marks) & {"larger", "bold"}) and not rest.isupper():
+    if len(block.lines) > 2 and not (set(marks) & {"larger", "bold"}) and not rest.isupper() and not spaced:
         return ""  # a paragraph that happens to start with a number
     if len(block.lines) > 4 and not (set(marks) & {"larger", "bold"}):
         return ""  # only display type wraps over five or six lines (a long heading in a narrow column)
