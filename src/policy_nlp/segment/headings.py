@@ -88,7 +88,9 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
     if rest[:1].islower() or re.search(r"\d\s?%$", text):
         return ""  # a sentence's tail set apart by a font change; a chart's label and its share
     named = bool(_UNNUMBERED_NAMES.match(rest))  # "Conclusion", "V. Conclusion"
-    if text.endswith((".", ",", ";")) and not named:
+    label_alone = (text.endswith(".") and block.bold and not body_bold and len(text.split()) <= 14
+                   and not re.search(r"[.;:!?]\s", text))  # a run-in label that filled its lines
+    if text.endswith((".", ",", ";")) and not named and not label_alone:
         return ""
     italic = all(re.search(r"italic|oblique", line.font, re.IGNORECASE) for line in block.lines)
     marks = []
@@ -133,8 +135,16 @@ def _run_in(block: Block, before: Block | None) -> str:
     if before is not None and before.kind == "text" and before.page == block.page and not _ENDS.search(before.text.strip()):
         return ""
     lead = block.lines[0].lead.strip()
-    if not lead and len(block.lines) > 1 and block.lines[0].bold and block.lines[1].lead:
-        lead = f"{block.lines[0].text} {block.lines[1].lead}"  # a label wrapped over two lines
+    if not lead and len(block.lines) > 1 and block.lines[0].bold:
+        # A label wrapped over several lines: whole bold lines, then the one where the text begins.
+        wrapped = []
+        for line in block.lines:
+            if line.lead:
+                lead = " ".join(wrapped + [line.lead])
+                break
+            if not line.bold:
+                break
+            wrapped.append(line.text)
     label = re.sub(r"\s*[.:\u2014\u2013]\s*$", "", lead)
     words = split_number(label)[1]
     if (label != lead or len(block.lines) > 1) and 1 <= len(words.split()) <= 14 and _WORD.search(words) \
