@@ -32,8 +32,9 @@ def has_link(words: str) -> bool:
 
 def head_phrase(heading: str) -> str:
     """The heading up to its first preposition or participle ("Risks" of "Risks to the Outlook")."""
-    found = _LINK.search(f" {heading} ")
-    return heading if found is None else f" {heading} "[: found.start()].strip()
+    padded = f" {heading} "
+    found = _LINK.search(padded, 1)  # past a leading one: "About GAO", "Towards a green economy"
+    return heading if found is None else padded[: found.start()].strip()
 
 
 def heading_role(heading: str, position: float, lexicon) -> tuple[str, str] | None:
