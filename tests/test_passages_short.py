@@ -207,3 +207,24 @@ def test_text_paragraphs_join_body_across_notes_only():
     assert joins_paragraph(["footnote"], "text") is None  # never into a note
     assert joins_paragraph(["text"], "footnote") is None  # a note never into the body
     assert joins_paragraph(["heading", "footnote"], "text") is None
+
+
+def test_a_cover_line_joins_the_text_after_it(tmp_path):
+    """Front matter has no role: a cover's "Final report, January 2021" joins the passage that
+    follows it instead of standing as a fragment."""
+    path = tmp_path / "cover.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    c.setFont("Helvetica-Bold", 20)
+    c.drawString(72, 720, "Active Transport Plan for Chelsea")
+    top = _lines(c, 72, 690, ["Final report, January 2021"], BODY)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawString(72, top - 30, "1 Current situation")  # a role from its heading: status
+    _lines(c, 72, top - 55, [
+        "The municipality adopted its first active transport plan in 2014 and has since built",
+        "twelve kilometres of cycle paths, most of them along the river and the old railway line.",
+    ], BODY)
+    c.showPage()
+    c.save()
+    doc = _document(path)
+    assert all(len(p.text) >= MIN_PASSAGE_CHARS for p in doc.passages), [p.text for p in doc.passages]
+    assert any("Final report, January 2021" in p.text for p in doc.passages)

@@ -90,7 +90,7 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
     named = bool(_UNNUMBERED_NAMES.match(rest))  # "Conclusion", "V. Conclusion"
     label_alone = (text.endswith(".") and block.bold and not body_bold and len(text.split()) <= 14
                    and not re.search(r"[.;:!?]\s", text))  # a run-in label that filled its lines
-    if text.endswith((".", ",", ";")) and not named and not label_alone:
+    if text.endswith((".", ",", ";", "。", "，", "；")) and not named and not label_alone:
         return ""
     italic = all(re.search(r"italic|oblique", line.font, re.IGNORECASE) for line in block.lines)
     marks = []

@@ -185,7 +185,10 @@ def _join_short_sections(sections: list[Section], per_section: list[list[_Piece]
 
     def fits(a: tuple[_Piece, int], b: tuple[_Piece, int]) -> bool:
         """`a` printed before `b` may share a passage with it."""
-        return 0 <= b[0].page - a[0].last <= 1 and _same_role(sections[a[1]], sections[b[1]])
+        # Front matter has no role of its own (a cover's "Final report, January 2021"): its
+        # fragments may join the text that follows them.
+        front = sections[a[1]].level == 0 and a[1] < b[1]
+        return 0 <= b[0].page - a[0].last <= 1 and (front or _same_role(sections[a[1]], sections[b[1]]))
 
     def flush() -> None:
         if not pending:
