@@ -167,3 +167,26 @@ def test_metadata_title_only_when_page_one_prints_it():
     assert plausible_title("Microsoft Word - SPECIAL BOARD AGENDA 040616.doc", page) == ""
     assert plausible_title("905_Precinct_NoOU", page) == ""
     assert plausible_title("Annual Report of Another Agency", page) == ""
+
+
+CHELSEA = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "chelsea_pdta.pdf"
+
+
+@pytest.mark.skipif(not CHELSEA.exists(), reason="needs ../shared/realdocs")
+def test_tagged_pdf_headings_are_read_with_their_pages():
+    """A tagged PDF declares H1–H6 elements; their text comes from the page's marked content."""
+    doc = extract_pdf(CHELSEA)
+    tagged = [(b.page, b.level, b.text) for b in doc.bookmarks if b.source == "tagged"]
+    assert (5, 1, "1. Mise en contexte") in tagged
+    assert (25, 3, "Structuration du Plan d’action") in tagged
+    outline = detect_headings(doc)
+    assert any(h.text == "Mise en contexte" and h.page == 5 and h.evidence in ("outline", "tagged") for h in outline)
+
+
+def test_untagged_pdf_has_no_tagged_headings(tmp_path):
+    path = tmp_path / "plain.pdf"
+    c = _canvas(path)
+    _Page(c).paragraph(BODY)
+    c.showPage()
+    c.save()
+    assert not [b for b in extract_pdf(path).bookmarks if b.source == "tagged"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -158,12 +159,31 @@ def test_schema_1_store_is_upgraded_on_open(small_pdfs, db):
     ingest(small_pdfs, db)
     conn = sqlite3.connect(db)
     conn.execute("DROP TABLE document_names")
+    conn.execute("ALTER TABLE headings DROP COLUMN evidence")  # schema 3's
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
     with open_store(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert store.resolve("beta").name == "beta.pdf"
     renamed = small_pdfs[1].with_name("beta_v2.pdf")
     small_pdfs[1].rename(renamed)
     assert ingest([renamed], db)[0].status == "alias"
+
+
+def test_schema_2_store_gains_heading_evidence_on_open(db):
+    paper = Path(__file__).resolve().parents[1] / "corpora" / "smart_manufacturing_lanshan.pdf"
+    ingest([paper], db)
+    conn = sqlite3.connect(db)
+    conn.execute("ALTER TABLE headings DROP COLUMN evidence")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with open_store(db) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        outline = store.load(paper.stem).outline
+        assert outline and all(h.evidence == "" for h in outline)  # stored before: unknown
+    ingest([paper], db, force=True)
+    with open_store(db) as store:
+        outline = store.load(paper.stem).outline
+        assert outline and all(h.evidence for h in outline)  # written again: recorded

@@ -110,19 +110,20 @@ class Heading:
     number: str = ""
     block: int = -1  # index of its block in Document.blocks() order
     run_in: bool = False  # "Abstract. Text…": the label opens a paragraph
-    # Why it is a heading: "outline" (the PDF's bookmarks), "numbered", "larger", "bold", "name"
-    # (Abstract, References…), "run-in"; several joined by "+".
+    # Why it is a heading: "outline" (the PDF's bookmarks), "tagged" (its H1–H6), "numbered", "larger",
+    # "bold", "caps", "spaced", "name" (Abstract, References…), "run-in"; several joined by "+".
     evidence: str = ""
 
 
 @dataclass
 class Bookmark:
-    """One entry of the outline a PDF carries (its bookmarks): a claim, checked against the print."""
+    """A heading the PDF declares (a bookmark, a tagged H1–H6): a claim, checked against the print."""
 
     text: str
     level: int
     page: int | None  # 1-based; None when it points outside the file
     top: float | None = None  # the /XYZ destination's top, in PDF user space (from the bottom)
+    source: str = "outline"  # "outline" (bookmarks) or "tagged" (H1–H6 of a tagged PDF)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The structure a PDF declares about itself: bookmarks (the outline) and the metadata title.
+"""The structure a PDF declares about itself: bookmarks (the outline), the heading elements of a
+tagged PDF (H, H1–H6), and the metadata title.
 
 Both are claims, not facts: Word exports bookmark every paragraph styled as a heading, excerpts
 keep bookmarks that point into pages they no longer hold, and metadata titles are often a file
@@ -15,6 +16,7 @@ from typing import Any
 from ..model import Bookmark
 
 _MAX_BOOKMARKS = 2000  # an outline bigger than this is an index, not a table of contents
+_HEADING_TAGS = {"H": 1, "H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
 _FILE_LIKE = re.compile(
     r"^(microsoft\s+\w+\s*-|untitled\b|document\d*$|slide\s*\d|\S+\.(docx?|pdf|exe|indd|qxd|rtf|odt|tex|dvi|ps)\b)"
     r"|^[\w.-]+$",  # one token: "905_Precinct_NoOU", "fake-memo"
@@ -34,7 +36,7 @@ def read_bookmarks(pdf: Any) -> list[Bookmark]:
             text = _clean(title)
             if text:
                 page, top = _target(pdf.doc, dest, action, page_of)
-                out.append(Bookmark(text=text, level=int(level), page=page, top=top))
+                out.append(Bookmark(text=text, level=int(level), page=page, top=top, source="outline"))
         return out
     except Exception:  # no outline (PDFNoOutlines), or one that does not parse: the print still counts
         return []
@@ -92,3 +94,28 @@ def plausible_title(title: str, first_page_text: str) -> str:
         return ""
     printed = set(_words(first_page_text))
     return title if sum(w in printed for w in words) >= 0.8 * len(words) else ""
+
+
+def tagged_heading_targets(pdf: Any) -> dict[int, list[tuple[int, frozenset]]]:
+    """Page number -> (level, marked-content ids) of each heading element (H, H1–H6) of a tagged
+    PDF's structure tree; {} for an untagged PDF or a tree that does not parse. The text comes
+    from the page's characters with those ids (`tagged_heading_text`), read with the page."""
+    try:
+        if "StructTreeRoot" not in pdf.doc.catalog:
+            return {}
+        tree = pdf.structure_tree
+    except Exception:
+        return {}
+    targets: dict[int, list[tuple[int, frozenset]]] = {}
+    stack = list(reversed(tree))
+    while stack:
+        element = stack.pop()
+        level = _HEADING_TAGS.get(str(element.get("type", "")))
+        if level and element.get("page_number") and element.get("mcids"):
+            targets.setdefault(int(element["page_number"]), []).append((level, frozenset(element["mcids"])))
+        stack.extend(reversed(element.get("children", [])))
+    return targets
+
+
+def tagged_heading_text(chars: list[dict], mcids: frozenset) -> str:
+    return re.sub(r"\s+", " ", "".join(c["text"] for c in chars if c.get("mcid") in mcids)).strip()

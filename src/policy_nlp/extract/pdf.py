@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..model import Document, Line, Page
+from ..model import Bookmark, Document, Line, Page
 from .blocks import group_blocks
 from .decode import is_readable, page_ranges
 from .layout import Word, layout_lines
 from .ocr import check_ocr, ocr_report, read_page, wants_ocr
-from .outline import read_bookmarks
+from .outline import read_bookmarks, tagged_heading_targets, tagged_heading_text
 from .pdfium_text import PdfiumText
 from .running import find_running
 from .tables import attach_captions, find_tables, outside
@@ -183,10 +183,14 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
         except Exception:  # a damaged Info dictionary costs the metadata, not the document
             doc.metadata = {}
         doc.bookmarks = read_bookmarks(pdf)
+        tagged = tagged_heading_targets(pdf)
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 out = Page(number=number, width=float(page.width), height=float(page.height))
                 load_objects(page)
+                for level, mcids in tagged.get(number, []):
+                    if text := tagged_heading_text(page.chars, mcids):
+                        doc.bookmarks.append(Bookmark(text=text, level=level, page=number, source="tagged"))
                 out.readable = is_readable(c["text"] for c in page.chars)
                 # An undecodable page gets no words, so no blocks, tables or passages: a gap, not noise.
                 words = _page_words(page) if out.readable else []

@@ -1,6 +1,6 @@
 """Headings: the PDF's own bookmarks where its pages print them, then typography and numbering.
 
-Each heading records its evidence ("outline", "numbered", "larger", "bold", "caps", "name",
+Each heading records its evidence ("outline", "tagged", "numbered", "larger", "bold", "caps", "name",
 "run-in", "gap"). Typographic evidence is relative to the body text (segment/style.py), so it
 holds across fonts and sizes; numbering decides levels (segment/numbering.py).
 """
@@ -41,6 +41,7 @@ _CJK_NUMBER = re.compile(r"^(\d{1,2}\s?、|[（(][一二三四五六七八九十
 _LABEL_ONLY = re.compile(
     r"^(?i:part|chapter|section|article|annex|appendix|chapitre|partie|annexe)\s+(?:[IVX]{1,5}|\d{1,2}|[A-Z])$")
 _UNIT_TAIL = re.compile(r"\s+(?:单位|units?|in)\s*[:：]\s*\S.{0,30}$", re.IGNORECASE)
+_DECLARED = ("outline", "tagged")  # evidence the PDF gives about itself (extract/outline.py)
 _LEADERS = re.compile(r"(\.\s?){5,}|…{2,}")  # dot leaders of a table of contents
 _MAX_CHARS = 200
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -223,7 +224,7 @@ def _collapse_stacks(candidates: list[_Candidate], blocks: list[Block], doc: Doc
         run.clear()
 
     for c in candidates:
-        stackable = not c.number and not c.run_in and c.evidence != "outline"
+        stackable = not c.number and not c.run_in and c.evidence not in _DECLARED
         if run and stackable and _stacks(run[-1], c, blocks, doc):
             run.append(c)
             continue
@@ -321,7 +322,7 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
         text = block.text.strip()
         if index in printed and len(text.split()) <= 20:  # Word bookmarks every "heading"-styled paragraph
             number, rest = split_number(text)
-            out.append(_Candidate(index, block, number, rest, "outline", level=printed[index].level))
+            out.append(_Candidate(index, block, number, rest, printed[index].source, level=printed[index].level))
         elif evidence := heading_evidence(block, body_size, body_bold, index in spaced, _standalone(index, blocks)):
             number, rest = split_number(_BULLET.sub("", text))
             out.append(_Candidate(index, block, number, rest, evidence))
@@ -330,17 +331,17 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
             out.append(_Candidate(index, block, number, rest, "run-in", run_in=True))
     keep = iter(in_sequence([c.number for c in out if c.number]))
     out = [c for c in out if not c.number or next(keep)]
-    out = [c for c in out if c.evidence == "outline" or not _inside_sentence(c.index, blocks)]
+    out = [c for c in out if c.evidence in _DECLARED or not _inside_sentence(c.index, blocks)]
     out = _collapse_stacks(out, blocks, doc)
     starts = {c.index for c in out}
-    out = [c for c in out if c.run_in or c.evidence == "outline" or _UNNUMBERED_NAMES.match(c.text)
+    out = [c for c in out if c.run_in or c.evidence in _DECLARED or _UNNUMBERED_NAMES.match(c.text)
            or _heads_something(c, blocks, starts, doc)]
     # What page 1 prints above the title is its masthead (agency, series, docket), not sections.
     title_at = next((i for i, b in enumerate(blocks) if b.kind == "title"), -1)
-    out = [c for c in out if c.index > title_at or c.evidence == "outline"]
+    out = [c for c in out if c.index > title_at or c.evidence in _DECLARED]
     # Author names and affiliations above the first paragraph of page 1 are not headings.
     body_starts = next((i for i, b in enumerate(blocks) if b.kind == "text" and len(b.lines) >= 3), len(blocks))
-    opening = next((c.index for c in out if c.number or c.evidence == "outline" or _UNNUMBERED_NAMES.match(c.text)), 0)
+    opening = next((c.index for c in out if c.number or c.evidence in _DECLARED or _UNNUMBERED_NAMES.match(c.text)), 0)
     out = [c for c in out if c.index >= min(opening, body_starts) or c.block.page > 1 or c.run_in
            or not (c.index < opening or _AFFILIATION.search(c.block.text) or _NAME_LIST.match(c.block.text.strip()))]
     out += _find_missing_parents(out, blocks)

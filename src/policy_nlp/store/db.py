@@ -25,7 +25,7 @@ from ..model import Block, Document, Heading, Indicator, Line, Page, Passage, Se
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _APP_ID = 0x504E4C50  # "PNLP": marks the file as a policy_nlp store
 
 _SCHEMA = """
@@ -157,7 +157,8 @@ CREATE TABLE IF NOT EXISTS headings (
     text TEXT NOT NULL,
     page INTEGER NOT NULL,
     block INTEGER NOT NULL,
-    run_in INTEGER NOT NULL
+    run_in INTEGER NOT NULL,
+    evidence TEXT NOT NULL DEFAULT ''
 );
 """
 
@@ -282,8 +283,8 @@ class Store:
                             [(block_base + k, doc_id, k, b.page, b.kind, b.text) for k, b in enumerate(blocks)])
             cur.executemany(_INSERT_LINE, line_rows)
             cur.executemany(
-                "INSERT INTO headings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(doc_id, i, h.level, h.number, h.text, h.page, h.block, int(h.run_in)) for i, h in enumerate(doc.outline)],
+                "INSERT INTO headings (doc_id, seq, level, number, text, page, block, run_in, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(doc_id, i, h.level, h.number, h.text, h.page, h.block, int(h.run_in), h.evidence) for i, h in enumerate(doc.outline)],
             )
             cur.executemany(
                 "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -544,9 +545,9 @@ class Store:
         ):
             pages[page].tables.append(Table(page=page, bbox=(x0, top, x1, bottom), rows=json.loads(rows), caption=caption))
         doc.outline = [
-            Heading(text=text, level=level, page=page, number=number, block=block, run_in=bool(run_in))
-            for level, number, text, page, block, run_in in self.conn.execute(
-                "SELECT level, number, text, page, block, run_in FROM headings WHERE doc_id = ? ORDER BY seq", (info.id,)
+            Heading(text=text, level=level, page=page, number=number, block=block, run_in=bool(run_in), evidence=evidence)
+            for level, number, text, page, block, run_in, evidence in self.conn.execute(
+                "SELECT level, number, text, page, block, run_in, evidence FROM headings WHERE doc_id = ? ORDER BY seq", (info.id,)
             )
         ]
         doc.sections = [
@@ -832,7 +833,9 @@ def _check_or_create_schema(conn: sqlite3.Connection, path: Path) -> None:
 
 
 # An older schema version -> the statements that bring a store to the next version.
-_MIGRATIONS = {1: _NAMES_SCHEMA}
+# Schema 3: why each heading is one ("outline", "tagged", "numbered+bold", ...; see model.Heading).
+_EVIDENCE_SCHEMA = "ALTER TABLE headings ADD COLUMN evidence TEXT NOT NULL DEFAULT '';"
+_MIGRATIONS = {1: _NAMES_SCHEMA, 2: _EVIDENCE_SCHEMA}
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
