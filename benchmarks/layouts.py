@@ -485,13 +485,9 @@ def render(seed: int, bank: dict | None = None) -> tuple[bytes, dict]:
 def score(doc, truth: dict) -> dict:
     predicted = [(norm(s.heading), s.level, s.role, s.heading) for s in doc.sections if s.level > 0]
     gold = [(norm(h["text"]), h["level"], h["role"], i) for i, h in enumerate(truth["headings"])]
-    unmatched = list(predicted)
-    matched = []
-    for g in gold:
-        hit = next((p for p in unmatched if p[0] == g[0]), None)
-        if hit:
-            unmatched.remove(hit)
-            matched.append((g, hit))
+    from heading_match import match_in_order
+
+    matched, unmatched = match_in_order(predicted, gold)
     tp = len(matched)
     precision = tp / len(predicted) if predicted else 0.0
     recall = tp / len(gold) if gold else 0.0

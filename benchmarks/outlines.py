@@ -24,6 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from heading_match import match_in_order, prf  # noqa: E402
 from policy_nlp.config import load_pipeline  # noqa: E402
 from policy_nlp.errors import InputError  # noqa: E402
 from policy_nlp.pipeline import process_file  # noqa: E402
@@ -48,16 +49,7 @@ def _similar(a: str, b: str) -> bool:
 
 def match(predicted: list[dict], gold: list[dict]) -> list[tuple[dict, dict]]:
     """Greedy in document order: each gold heading takes the first unmatched similar prediction."""
-    free = list(predicted)
-    pairs = []
-    for g in gold:
-        gtext = norm(g["text"])
-        for p in free:
-            if abs(p["page"] - g["page"]) <= 1 and _similar(norm(p["text"]), gtext):
-                pairs.append((g, p))
-                free.remove(p)
-                break
-    return pairs
+    return match_in_order(predicted, gold, lambda p, g: abs(p["page"] - g["page"]) <= 1 and _similar(norm(p["text"]), norm(g["text"])))[0]
 
 
 def score(predicted: list[dict], gold: list[dict]) -> dict:
@@ -75,10 +67,7 @@ def score(predicted: list[dict], gold: list[dict]) -> dict:
     }
 
 
-def f1(matched: int, gold: int, predicted: int) -> tuple[float, float, float]:
-    p = matched / predicted if predicted else (1.0 if not gold else 0.0)
-    r = matched / gold if gold else (1.0 if not predicted else 0.0)
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+f1 = prf
 
 
 def predicted_outline(doc) -> list[dict]:

@@ -23,6 +23,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from heading_match import match_in_order  # noqa: E402
 from policy_nlp.config import load_pipeline  # noqa: E402
 from policy_nlp.extract import extract_pdf  # noqa: E402
 from policy_nlp.pipeline import process_file  # noqa: E402
@@ -39,13 +40,7 @@ def norm(text: str) -> str:
 def heading_scores(doc, gold: list[dict]) -> dict:
     predicted = [(norm(s.heading), s.level, s.role) for s in doc.sections if s.level > 0]
     gold_rows = [(norm(g["text"]), g["level"], g["role"]) for g in gold]
-    unmatched = list(predicted)
-    matched = []
-    for g in gold_rows:
-        hit = next((p for p in unmatched if p[0] == g[0]), None)
-        if hit:
-            unmatched.remove(hit)
-            matched.append((g, hit))
+    matched, unmatched = match_in_order(predicted, gold_rows)
     tp = len(matched)
     precision = tp / len(predicted) if predicted else 0.0
     recall = tp / len(gold_rows) if gold_rows else 0.0
