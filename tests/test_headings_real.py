@@ -190,3 +190,21 @@ def test_untagged_pdf_has_no_tagged_headings(tmp_path):
     c.showPage()
     c.save()
     assert not [b for b in extract_pdf(path).bookmarks if b.source == "tagged"]
+
+
+@pytest.mark.parametrize(("text", "is_heading"), [
+    ("Sources of finance", True),
+    ("L'INCITATION DE MON EMPLOYEUR OU DE MON ÉCOLE À", False),  # a chart label cut mid-phrase
+    ("LA QUALITÉ DU RÉSEAU N'EST PAS ADÉQUATE /", False),
+    ("Annexe A", True),
+    ("CHELSEA 26%", False),  # a chart's bar label and its share
+    ("Table 1. Water supply by district", False),  # a caption
+    ("Table des matières", True),
+])
+def test_what_a_bold_line_must_look_like_to_be_a_heading(text, is_heading):
+    from policy_nlp.model import Block, Line
+    from policy_nlp.segment.headings import heading_evidence
+
+    block = Block(lines=[Line(text=text, page=1, bbox=(72, 100, 400, 112), font="Helvetica-Bold", size=12, bold=True)],
+                  page=1, text=text)
+    assert bool(heading_evidence(block, body_size=10, body_bold=False)) is is_heading

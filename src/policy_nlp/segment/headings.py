@@ -42,6 +42,8 @@ _LABEL_ONLY = re.compile(
     r"^(?i:part|chapter|section|article|annex|appendix|chapitre|partie|annexe)\s+(?:[IVX]{1,5}|\d{1,2}|[A-Z])$")
 _UNIT_TAIL = re.compile(r"\s+(?:单位|units?|in)\s*[:：]\s*\S.{0,30}$", re.IGNORECASE)
 _DECLARED = ("outline", "tagged")  # evidence the PDF gives about itself (extract/outline.py)
+# A line that stops on a preposition, article or slash is cut from a longer text (a chart's label).
+_DANGLING = re.compile(r"(?:\s(?:of|the|and|or|to|for|in|with|à|de|des|du|la|le|les|et|ou|pour|sur)|/|,)$", re.IGNORECASE)
 _LEADERS = re.compile(r"(\.\s?){5,}|…{2,}")  # dot leaders of a table of contents
 _MAX_CHARS = 200
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -86,7 +88,7 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return ""  # bold words opening a line that goes on in roman: a run-in label, see _run_in
     if _BULLET.match(text) or rest[:1] in "[(*" and not number or _CONTINUED.search(text) or _LEADERS.search(text):
         return ""  # a list item; a docket line or table note; a table's "—Continued" caption; a contents entry
-    if rest[:1].islower() or re.search(r"\d\s?%$", text):
+    if rest[:1].islower() or re.search(r"\d\s?%$", text) or _DANGLING.search(text):
         return ""  # a sentence's tail set apart by a font change; a chart's label and its share
     named = bool(_UNNUMBERED_NAMES.match(rest))  # "Conclusion", "V. Conclusion"
     label_alone = (text.endswith(".") and block.bold and not body_bold and len(text.split()) <= 14
