@@ -306,9 +306,14 @@ def _spaced(blocks: list[Block], body_size: float) -> set[int]:
     out = set()
     for i, gap in enumerate(gaps[:-1]):
         nxt = blocks[i + 1]
-        if gap is not None and gap >= paragraph_gap + 0.6 * body_size and len(blocks[i].lines) <= 4 \
-                and (len(nxt.lines) >= 2 or _ENDS.search(nxt.text.strip())) and (gaps[i + 1] or 0) < gap:
+        if len(blocks[i].lines) > 4 or not (len(nxt.lines) >= 2 or _ENDS.search(nxt.text.strip())):
+            continue
+        below = gaps[i + 1]
+        if gap is not None and gap >= paragraph_gap + 0.6 * body_size and (below or 0) < gap:
             out.add(i)
+        elif gap is None and below is not None and below >= paragraph_gap + 0.25 * body_size \
+                and split_number(blocks[i].text.strip())[0] and not _ENDS.search(blocks[i].text.strip()):
+            out.add(i)  # at the top of a column: a numbered line with a heading's space below it
     return out
 
 
