@@ -208,3 +208,31 @@ def test_what_a_bold_line_must_look_like_to_be_a_heading(text, is_heading):
     block = Block(lines=[Line(text=text, page=1, bbox=(72, 100, 400, 112), font="Helvetica-Bold", size=12, bold=True)],
                   page=1, text=text)
     assert bool(heading_evidence(block, body_size=10, body_bold=False)) is is_heading
+
+
+def test_a_missing_number_between_two_headings_is_looked_for():
+    from policy_nlp.segment.numbering import between
+
+    assert between("I", "III") == "II" and between("2", "4") == "3" and between("A", "C") == "B"
+    assert between("1", "2") == "" and between("a", "C") == ""
+
+
+def test_heading_missed_between_its_numbered_siblings_is_found(tmp_path):
+    """"I." and "III." stand out by weight; "II." at the top of a column in plain type is found
+    because the numbering says a heading is missing there."""
+    path = tmp_path / "siblings.pdf"
+    c = _canvas(path)
+    page = _Page(c)
+    page.line("Water Supply Review 2023", "Helvetica-Bold", 18, 30)
+    page.line("I. Where the network stands", "Times-Bold", 10.5, 18)
+    page.paragraph(BODY)
+    page.y -= 4
+    page.line("II. What holds it back", gap=20)  # plain type, about a paragraph's spacing: no typographic cue
+    page.paragraph(BODY)
+    page.line("III. What should be done", "Times-Bold", 10.5, 18)
+    page.paragraph(BODY)
+    c.showPage()
+    c.save()
+    outline = _outline(path)
+    assert [(n, t) for n, t, _, _ in outline] == [
+        ("I", "Where the network stands"), ("II", "What holds it back"), ("III", "What should be done")]

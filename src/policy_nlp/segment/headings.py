@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..model import Block, Document, Heading
 from .bookmarks import match_bookmarks
-from .numbering import in_sequence, missing_parents, numbered_levels, split_number
+from .numbering import between, in_sequence, missing_parents, numbered_levels, split_number
 from .style import body_style
 from .titles import detect_title
 
@@ -92,7 +92,7 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return ""  # a sentence's tail set apart by a font change; a chart's label and its share
     named = bool(_UNNUMBERED_NAMES.match(rest))  # "Conclusion", "V. Conclusion"
     label_alone = (text.endswith(".") and block.bold and not body_bold and len(text.split()) <= 14
-                   and not re.search(r"[.;:!?]\s", text))  # a run-in label that filled its lines
+                   and not re.search(r"[.;:!?]\s", rest))  # a run-in label that filled its lines
     if text.endswith((".", ",", ";", "。", "，", "；")) and not named and not label_alone:
         return ""
     italic = all(re.search(r"italic|oblique", line.font, re.IGNORECASE) for line in block.lines)
@@ -239,6 +239,25 @@ def _collapse_stacks(candidates: list[_Candidate], blocks: list[Block], doc: Doc
     return out
 
 
+def _find_missing_siblings(candidates: list[_Candidate], blocks: list[Block]) -> list[_Candidate]:
+    """"I." and "III." found, "II." not: the heading between them was missed (plain type at a
+    column top). Look for it between the two."""
+    found = []
+    numbered = [c for c in candidates if c.number and not c.run_in]
+    for a, b in zip(numbered, numbered[1:]):
+        missing = between(a.number, b.number)
+        if not missing:
+            continue
+        pattern = re.compile(rf"^{re.escape(missing)}[.)]?\s+\S")
+        for index in range(a.index + 1, b.index):
+            block = blocks[index]
+            if block.kind == "text" and len(block.lines) <= 4 and pattern.match(block.text) \
+                    and not _ENDS.search(block.text.strip()) and split_number(block.text.strip())[0] == missing:
+                found.append(_Candidate(index, block, missing, split_number(block.text.strip())[1], "numbered+gap"))
+                break
+    return found
+
+
 def _find_missing_parents(candidates: list[_Candidate], blocks: list[Block]) -> list[_Candidate]:
     """"3.1" with no "3" before it: heading 3 was missed (a long wrapped heading, plain type).
     Look for it between the heading before and "3.1"."""
@@ -352,6 +371,7 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     out = [c for c in out if c.index >= min(opening, body_starts) or c.block.page > 1 or c.run_in
            or not (c.index < opening or _AFFILIATION.search(c.block.text) or _NAME_LIST.match(c.block.text.strip()))]
     out += _find_missing_parents(out, blocks)
+    out += _find_missing_siblings(sorted(out, key=lambda c: c.index), blocks)
     return _join_labels(sorted(out, key=lambda c: c.index))
 
 

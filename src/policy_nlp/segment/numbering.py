@@ -142,3 +142,18 @@ def missing_parents(numbers: list[str]) -> list[tuple[int, str]]:
                 seen.add(parent)
         seen.add(number)
     return out
+
+
+_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def between(a: str, b: str) -> str:
+    """The number that should stand between two numbers of one style one apart from it ("I", "III"
+    -> "II"; "2", "4" -> "3"; "A", "C" -> "B"), or ""."""
+    if a.isdigit() and b.isdigit() and int(b) - int(a) == 2:
+        return str(int(a) + 1)
+    if a in _ROMAN and b in _ROMAN and _ROMAN.index(b) - _ROMAN.index(a) == 2:
+        return _ROMAN[_ROMAN.index(a) + 1]
+    if len(a) == len(b) == 1 and a.isalpha() and b.isalpha() and a.isupper() == b.isupper() and ord(b) - ord(a) == 2:
+        return chr(ord(a) + 1)
+    return ""
