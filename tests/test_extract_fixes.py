@@ -232,3 +232,24 @@ def test_footnotes_leave_the_body_flow(tmp_path: Path):
     assert note.marks == ["1"]
     body_sizes = {round(line.size) for line in lines[: lines.index(note)]}
     assert body_sizes == {10}
+
+
+def test_text_outside_the_page_box_is_not_read(tmp_path):
+    """A spread cut into two pages keeps the other half's text outside each page's box: no viewer
+    prints it, so it is not the page's text."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from policy_nlp.extract import extract_pdf
+
+    path = tmp_path / "half_spread.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 11)
+    c.drawString(72, 700, "This half of the spread is printed on the page.")
+    c.drawString(A4[0] + 72, 700, "The other half lies beyond the right edge.")
+    c.drawString(-400, 650, "And some text lies beyond the left edge.")
+    c.showPage()
+    c.save()
+    text = " ".join(b.text for b in extract_pdf(path).blocks())
+    assert "printed on the page" in text
+    assert "beyond" not in text

@@ -193,7 +193,7 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
                         doc.bookmarks.append(Bookmark(text=text, level=level, page=number, source="tagged"))
                 out.readable = is_readable(c["text"] for c in page.chars)
                 # An undecodable page gets no words, so no blocks, tables or passages: a gap, not noise.
-                words = _page_words(page) if out.readable else []
+                words = _on_page(_page_words(page), out.width, out.height) if out.readable else []
                 by_ocr = wants_ocr(page, out.readable) and read_page(page, number, out.readable, ocr, ocr_notes)
                 if by_ocr:
                     words, out.readable = by_ocr, True
@@ -269,6 +269,14 @@ def _pdfium_words(pdfium: PdfiumText, number: int) -> list[Word]:
         return pdfium.words(number, X_TOLERANCE_RATIO)
     except Exception:  # pdfium's failure costs this page only, as pdfminer's did
         return []
+
+
+def _on_page(words: list[Word], width: float, height: float) -> list[Word]:
+    """Words the page shows: a spread cut into two pages keeps the other half's text outside each
+    page's box, where no viewer prints it."""
+    if all(-1 <= w.x0 and w.x1 <= width + 1 and -1 <= w.top and w.bottom <= height + 1 for w in words):
+        return words
+    return [w for w in words if w.x1 > 0 and w.x0 < width and w.bottom > 0 and w.top < height]
 
 
 def _size(page, name: str) -> float:
