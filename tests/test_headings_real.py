@@ -200,6 +200,8 @@ def test_untagged_pdf_has_no_tagged_headings(tmp_path):
     ("CHELSEA 26%", False),  # a chart's bar label and its share
     ("Table 1. Water supply by district", False),  # a caption
     ("Table des matières", True),
+    ("Shri Mukesh D. Ambani", False),  # a portrait's caption
+    ("Drivers of growth", True),
 ])
 def test_what_a_bold_line_must_look_like_to_be_a_heading(text, is_heading):
     from policy_nlp.model import Block, Line

@@ -45,6 +45,7 @@ _DECLARED = ("outline", "tagged")  # evidence the PDF gives about itself (extrac
 # A line that stops on a preposition, article or slash is cut from a longer text (a chart's label).
 _DANGLING = re.compile(r"(?:\s(?:of|the|and|or|to|for|in|with|à|de|des|du|la|le|les|et|ou|pour|sur)|/|,)$", re.IGNORECASE)
 _LEADERS = re.compile(r"(\.\s?){5,}|…{2,}")  # dot leaders of a table of contents
+_HONORIFIC = re.compile(r"^(mr|mrs|ms|dr|prof|professor|sir|dame|shri|smt|m\.|mme)\.?\s+[A-Z]", re.IGNORECASE)
 _MAX_CHARS = 200
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -65,6 +66,8 @@ def _looks_like_names(text: str) -> bool:
     tokens = re.split(r"[\s,]+", text.replace(" and ", " ").strip())
     if not _WORD.search(text) and not re.search(r"[\u2e80-\u9fff]", text):
         return True
+    if _HONORIFIC.match(text) and len(tokens) <= 5:
+        return True  # "Shri Mukesh D. Ambani", "Dr. Jane Roe": a signature or a portrait's caption
     initials = sum(bool(_INITIAL.match(t)) for t in tokens)
     return initials >= 2 and initials * 2 >= len(tokens) and len(tokens) <= 8  # not "Annexe A"
 
