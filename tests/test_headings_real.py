@@ -202,6 +202,9 @@ def test_untagged_pdf_has_no_tagged_headings(tmp_path):
     ("Table des matières", True),
     ("Shri Mukesh D. Ambani", False),  # a portrait's caption
     ("Drivers of growth", True),
+    ("非经常性损益项目和金额 √ 适用 □ 不适用", False),  # tick boxes of a form
+    ("None", False),  # an empty answer
+    ("In our third decade of climate action, we recognize that", False),
 ])
 def test_what_a_bold_line_must_look_like_to_be_a_heading(text, is_heading):
     from policy_nlp.model import Block, Line

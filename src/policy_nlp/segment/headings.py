@@ -43,7 +43,8 @@ _LABEL_ONLY = re.compile(
 _UNIT_TAIL = re.compile(r"\s+(?:单位|units?|in)\s*[:：]\s*\S.{0,30}$", re.IGNORECASE)
 _DECLARED = ("outline", "tagged")  # evidence the PDF gives about itself (extract/outline.py)
 # A line that stops on a preposition, article or slash is cut from a longer text (a chart's label).
-_DANGLING = re.compile(r"(?:\s(?:of|the|and|or|to|for|in|with|à|de|des|du|la|le|les|et|ou|pour|sur)|/|,)$", re.IGNORECASE)
+_DANGLING = re.compile(r"(?:\s(?:of|the|and|or|to|for|in|with|that|which|à|de|des|du|la|le|les|et|ou|pour|sur|que)|/|,)$", re.IGNORECASE)
+_FORM = re.compile(r"[\u25a1\u2610\u2611\u2612]|^(?:none|n/?a|yes|no|nil|néant|无)$", re.IGNORECASE)  # tick boxes, empty answers
 _LEADERS = re.compile(r"(\.\s?){5,}|…{2,}")  # dot leaders of a table of contents
 _HONORIFIC = re.compile(r"^(mr|mrs|ms|dr|prof|professor|sir|dame|shri|smt|m\.|mme)\.?\s+[A-Z]", re.IGNORECASE)
 _MAX_CHARS = 200
@@ -91,7 +92,7 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return ""  # bold words opening a line that goes on in roman: a run-in label, see _run_in
     if _BULLET.match(text) or rest[:1] in "[(*" and not number or _CONTINUED.search(text) or _LEADERS.search(text):
         return ""  # a list item; a docket line or table note; a table's "—Continued" caption; a contents entry
-    if rest[:1].islower() or re.search(r"\d\s?%$", text) or _DANGLING.search(text):
+    if rest[:1].islower() or re.search(r"\d\s?%$", text) or _DANGLING.search(text) or _FORM.search(text):
         return ""  # a sentence's tail set apart by a font change; a chart's label and its share
     named = bool(_UNNUMBERED_NAMES.match(rest))  # "Conclusion", "V. Conclusion"
     label_alone = (text.endswith(".") and block.bold and not body_bold and len(text.split()) <= 14
@@ -114,6 +115,8 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return ""  # a paragraph that happens to start with a number
     if len(block.lines) > 4 and not (set(marks) & {"larger", "bold"}):
         return ""  # only display type wraps over five or six lines (a long heading in a narrow column)
+    if marks == ["larger"] and (len(text.split()) > 25 or re.search(r"[.;!?]\s+[A-Z]", text)):
+        return ""  # a paragraph set in larger type (a notice), not a heading
     if marks == ["bold"] and len(text.split()) > (14 if block.size < body_size + 0.15 else 25):
         return ""  # a bold sentence or form prompt: headings in body type are short
     if set(marks) & {"larger", "bold", "italic"}:
