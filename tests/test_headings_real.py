@@ -241,3 +241,32 @@ def test_heading_missed_between_its_numbered_siblings_is_found(tmp_path):
     outline = _outline(path)
     assert [(n, t) for n, t, _, _ in outline] == [
         ("I", "Where the network stands"), ("II", "What holds it back"), ("III", "What should be done")]
+
+
+def test_a_dated_title_right_over_a_table_is_the_tables_title(tmp_path):
+    path = tmp_path / "table_title.pdf"
+    c = _canvas(path)
+    page = _Page(c)
+    page.line("Water Supply Review 2023", "Helvetica-Bold", 18, 30)
+    page.line("1 Where the network stands", "Times-Bold", 12, 18)
+    page.paragraph(BODY)
+    page.line("Water supply by district: 2019 and 2023", "Times-Bold", 10.5, 16)
+    top = page.y + 8
+    rows = [("District", "2019", "2023"), ("North", "120", "164"), ("South", "98", "141"), ("East", "77", "102")]
+    for r, row in enumerate(rows):
+        for k, cell in enumerate(row):
+            c.setFont("Times-Roman", 10)
+            c.drawString(80 + 120 * k, top - 14 - 18 * r, cell)
+    for r in range(len(rows) + 1):
+        c.line(72, top - 18 * r, 432, top - 18 * r)
+    for k in range(4):
+        c.line(72 + 120 * k, top, 72 + 120 * k, top - 18 * len(rows))
+    page.y = top - 18 * len(rows) - 24
+    page.paragraph(BODY)
+    c.showPage()
+    c.save()
+    doc = extract_pdf(path)
+    assert doc.pages[0].tables, "the ruled table is found"
+    texts = [h.text for h in detect_headings(doc)]
+    assert "Where the network stands" in texts
+    assert not any("2019 and 2023" in t for t in texts)

@@ -45,6 +45,7 @@ _DECLARED = ("outline", "tagged")  # evidence the PDF gives about itself (extrac
 # A line that stops on a preposition, article or slash is cut from a longer text (a chart's label).
 _DANGLING = re.compile(r"(?:\s(?:of|the|and|or|to|for|in|with|that|which|à|de|des|du|la|le|les|et|ou|pour|sur|que)|/|,)$", re.IGNORECASE)
 _FORM = re.compile(r"[\u25a1\u2610\u2611\u2612]|^(?:none|n/?a|yes|no|nil|néant|无)$", re.IGNORECASE)  # tick boxes, empty answers
+_TABLE_DATE = re.compile(r"\b(?:19|20)\d\d(?:\s*(?:and|to|-|\u2013|/)\s*(?:19|20)?\d\d)?\)?$")
 _LEADERS = re.compile(r"(\.\s?){5,}|…{2,}")  # dot leaders of a table of contents
 _HONORIFIC = re.compile(r"^(mr|mrs|ms|dr|prof|professor|sir|dame|shri|smt|m\.|mme)\.?\s+[A-Z]", re.IGNORECASE)
 _MAX_CHARS = 200
@@ -195,6 +196,15 @@ def _body_before(index: int, blocks: list[Block]) -> Block | None:
 
 def _body_like(block: Block) -> bool:
     return block.kind in ("text", "footnote") and (len(block.lines) >= 2 or bool(_ENDS.search(block.text.strip())))
+
+
+def _titles_a_table(c: _Candidate, doc: Document) -> bool:
+    """"Prevalence of Disability by Age Group: 2005 and 2010" right over a table: the table's
+    title, dated like one, not a section of the text."""
+    if not _TABLE_DATE.search(c.block.text.strip()):
+        return False
+    bottom = c.block.bbox[3]
+    return any(0 <= t.bbox[1] - bottom <= 3 * c.block.size + 20 for t in doc.pages[c.block.page - 1].tables)
 
 
 def _heads_something(c: _Candidate, blocks: list[Block], starts: set[int], doc: Document) -> bool:
@@ -367,7 +377,7 @@ def _candidates(doc: Document, blocks: list[Block]) -> list[_Candidate]:
     out = _collapse_stacks(out, blocks, doc)
     starts = {c.index for c in out}
     out = [c for c in out if c.run_in or c.evidence in _DECLARED or _UNNUMBERED_NAMES.match(c.text)
-           or _heads_something(c, blocks, starts, doc)]
+           or (_heads_something(c, blocks, starts, doc) and not (not c.number and _titles_a_table(c, doc)))]
     # What page 1 prints above the title is its masthead (agency, series, docket), not sections.
     title_at = next((i for i, b in enumerate(blocks) if b.kind == "title"), -1)
     out = [c for c in out if c.index > title_at or c.evidence in _DECLARED]
