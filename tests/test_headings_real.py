@@ -270,3 +270,30 @@ def test_a_dated_title_right_over_a_table_is_the_tables_title(tmp_path):
     texts = [h.text for h in detect_headings(doc)]
     assert "Where the network stands" in texts
     assert not any("2019 and 2023" in t for t in texts)
+
+
+def test_chinese_enumerated_headings_in_body_type(tmp_path):
+    """"（一）新增发行H股" on a short line over its paragraph, in body type: a heading."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "zh.pdf"
+    c = _canvas(path)
+    c.setFont("STSong-Light", 16)
+    c.drawString(72, 780, "二、重要事项进展情况")
+    y = 750
+    for heading, body in (("（一）新增发行H股", "新增发行H股股票方案已经公司临时股东大会审议通过，公司正在推进相关工作，预计年内完成发行。"),
+                          ("（二）重大资产出售事项进展", "公司召开董事会会议，审议通过了重大资产出售方案，目前交易各方正在办理资产交割手续。")):
+        c.setFont("STSong-Light", 10)
+        c.drawString(72, y, heading)
+        y -= 14
+        for start in range(0, len(body), 30):
+            c.drawString(72, y, body[start:start + 30])
+            y -= 14
+        y -= 6
+    c.showPage()
+    c.save()
+    texts = [(h.number, h.text) for h in detect_headings(extract_pdf(path))]
+    assert ("（一）", "新增发行H股") in texts
+    assert ("（二）", "重大资产出售事项进展") in texts

@@ -11,6 +11,7 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;]['\")\]\u201d]?$")
 _REFERENCE_START = re.compile(r"^(\[\d{1,3}\]|\d{1,3}\.\s+[A-Z][^\s]*,)")
 _LABEL_START = re.compile(r"^(keywords|key words|index terms|jel codes?|acknowledge?ments?)\s*[.:\u2014\u2013-]", re.IGNORECASE)
 _LABEL = re.compile(r"^\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zA-Z]|[ivxIVX]{1,4})[.)]?\s+")
+_CJK_ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}\s?、|[一二三四五六七八九十]{1,3}、)\s*[\u4e00-\u9fff]")
 _ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
 # A footnote's own number in front of its text (the raised kind is taken out into Line.marks).
 _NOTE_START = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021\u00a7\u00b6\u2217]{1,3})\s*[A-Z\u201c\u2018\"(]")
@@ -52,6 +53,10 @@ def _starts_block(prev: Line, line: Line, pitch: float, column_left: float) -> b
         return True  # italic run-in style headings ("A. Installed capacity"); a bold heading may wrap into italic
     if _caps_heading(prev.text) and not _all_caps(line.text) and not _ENDS_SENTENCE.search(prev.text):
         return True  # "2.1 ENROLMENT AND COMPLETION" over its paragraph, in the same type
+    if _CJK_ITEM.match(line.text):
+        return True  # "（三）重大诉讼", "1 、新增发行": Chinese enumerations open their own block
+    if _CJK_ITEM.match(prev.text) and prev.x1 < line.x1 - 4 * line.size:
+        return True  # a short enumerated line over a full one: a heading over its paragraph
     if _REFERENCE_START.match(line.text) or _LABEL_START.match(line.text):
         return True  # "[3] Li S.: ..." starts a new reference entry; "Keywords:" its own block
     if line.lead and not prev.lead and _ENDS_SENTENCE.search(prev.text):
