@@ -253,3 +253,20 @@ def test_text_outside_the_page_box_is_not_read(tmp_path):
     text = " ".join(b.text for b in extract_pdf(path).blocks())
     assert "printed on the page" in text
     assert "beyond" not in text
+
+
+def test_a_page_whose_every_word_lies_outside_its_box_keeps_them(tmp_path):
+    """Every word off the page means broken geometry (a malformed file), not half a spread: the
+    words are kept rather than losing the document."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from policy_nlp.extract import extract_pdf
+
+    path = tmp_path / "off_page.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 11)
+    c.drawString(72, -300, "Signed on 31 March 2021.")
+    c.showPage()
+    c.save()
+    assert "31 March 2021" in " ".join(b.text for b in extract_pdf(path).blocks())

@@ -276,7 +276,9 @@ def _on_page(words: list[Word], width: float, height: float) -> list[Word]:
     page's box, where no viewer prints it."""
     if all(-1 <= w.x0 and w.x1 <= width + 1 and -1 <= w.top and w.bottom <= height + 1 for w in words):
         return words
-    return [w for w in words if w.x1 > 0 and w.x0 < width and w.bottom > 0 and w.top < height]
+    inside = [w for w in words if w.x1 > 0 and w.x0 < width and w.bottom > 0 and w.top < height]
+    # Every word outside: the page's geometry is off (a malformed file), not half a spread.
+    return inside or words
 
 
 def _size(page, name: str) -> float:
