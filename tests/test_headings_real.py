@@ -208,7 +208,7 @@ def test_untagged_pdf_has_no_tagged_headings(tmp_path):
 ])
 def test_what_a_bold_line_must_look_like_to_be_a_heading(text, is_heading):
     from policy_nlp.model import Block, Line
-    from policy_nlp.segment.headings import heading_evidence
+    from policy_nlp.segment.heading_cues import heading_evidence
 
     block = Block(lines=[Line(text=text, page=1, bbox=(72, 100, 400, 112), font="Helvetica-Bold", size=12, bold=True)],
                   page=1, text=text)
