@@ -15,7 +15,6 @@ import importlib.util
 import json
 import re
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,6 @@ sys.path.insert(0, str(REPO / "src"))
 
 from heading_match import match_in_order  # noqa: E402
 from policy_nlp.config import load_pipeline  # noqa: E402
-from policy_nlp.extract import extract_pdf  # noqa: E402
 from policy_nlp.pipeline import process_file  # noqa: E402
 from policy_nlp.segment.stage import role_classifier  # noqa: E402
 from policy_nlp.segment.roles import CONTENT_ROLES  # noqa: E402

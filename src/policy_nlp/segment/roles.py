@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..model import Document, Passage, Section
+from ..model import Document, Section
 from ..vocabulary import CONTENT_ROLES, ROLES  # noqa: F401  (ROLES: one list for options and labels)
 # Roles a subsection takes over from its parent when its own heading says nothing.
 INHERITED = {"abstract", "introduction", "status", "dilemma", "recommendation", "conclusion", "references"}
