@@ -202,6 +202,8 @@ def test_untagged_pdf_has_no_tagged_headings(tmp_path):
     ("Table des matières", True),
     ("Shri Mukesh D. Ambani", False),  # a portrait's caption
     ("Drivers of growth", True),
+    ("150 Integrated Approach to Sustainable Growth", False),  # a contents entry's page number
+    ("2030 Targets for the Grid", True),  # a year opens headings too
     ("非经常性损益项目和金额 √ 适用 □ 不适用", False),  # tick boxes of a form
     ("None", False),  # an empty answer
     ("In our third decade of climate action, we recognize that", False),

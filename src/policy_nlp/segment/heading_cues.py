@@ -65,7 +65,8 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return ""
     if WORD.search(block.lines[0].lead):
         return ""  # bold words opening a line that goes on in roman: a run-in label, see run_in_label
-    if BULLET.match(text) or rest[:1] in "[(*" and not number or _CONTINUED.search(text) or _LEADERS.search(text):
+    if BULLET.match(text) or rest[:1] in "[(*" and not number or _CONTINUED.search(text) or _LEADERS.search(text) \
+            or re.match(r"\d{3}\s", text):  # "150 Integrated Approach…": a contents entry's page number (not a year)
         return ""  # a list item; a docket line or table note; a table's "—Continued" caption; a contents entry
     if rest[:1].islower() or re.search(r"\d\s?%$", text) or _DANGLING.search(text) or _FORM.search(text):
         return ""  # a sentence's tail set apart by a font change; a chart's label and its share
