@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import sys
 import time
 import zlib
 from pathlib import Path
 
 import pytest
 
-from conftest import make_pdf, run_cli
+from conftest import run_cli
+from raw_pdf import write_objects
 from policy_nlp.errors import InputError
 from policy_nlp.extract.ocr import MISSING, OCR_FONT, OcrError, words_from_tsv
 from policy_nlp.extract.pdf import extract_pdf
@@ -82,17 +82,7 @@ def garbled_scan_pdf(path: Path) -> Path:
         b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
         b" /Filter /FlateDecode /Length %d >>\nstream\n" % (width, height, len(pixels)) + pixels + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return write_objects(path, objs, 1)
 
 
 def pipeline_file(tmp_path: Path, **extract) -> Path:

@@ -12,6 +12,7 @@ import pytest
 
 from policy_nlp.extract.pdf import X_TOLERANCE_RATIO, _plumber_words, extract_pdf
 from policy_nlp.extract.pdfium_text import PdfiumText
+from raw_pdf import write_objects
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdocs" / "pdf-bad-color-space.pdf"
 
@@ -56,17 +57,7 @@ def _pdf(path: Path, broken: set[int]) -> Path:
                         b"/Resources << /Font << /F1 %d 0 R /F2 %d 0 R >>%s >> >>" % (pages, content, f1, f2, colour)))
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages
     objects[pages - 1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(kids), b" ".join(b"%d 0 R" % k for k in kids))
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return write_objects(path, objects, catalog, header=b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
 
 def _texts(doc, number: int) -> str:

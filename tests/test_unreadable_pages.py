@@ -12,6 +12,7 @@ from policy_nlp.extract.decode import UNREADABLE_SHARE, drop_cid_tokens, glyph_c
 from policy_nlp.extract.pdf import extract_pdf
 from policy_nlp.ingestion import ingest
 from policy_nlp.store import open_store
+from raw_pdf import write_objects
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -54,17 +55,7 @@ def write_pdf(path: Path, pages: list[list[tuple[str, str]]]) -> Path:
                         f" /Resources {resources} >>"))
     objs[pages_id - 1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
     catalog = add(f"<< /Type /Catalog /Pages {pages_id} 0 R >>")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, catalog, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return write_objects(path, objs, catalog)
 
 
 READABLE = [("plain", "Water supply"), ("plain", "The county built 42 new water stations in 2021."),
