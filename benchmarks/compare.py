@@ -4,9 +4,14 @@ indicator alignment, off-topic separation, and the time to compare 2 and 10 docu
     python benchmarks/compare.py [--shared ../shared]
 
 Labels: benchmarks/gold/compare_pairs.json (hand labels for the two same-topic sample
-papers: aligned sentence pairs, unique sentences, indicators) and
+papers: aligned sentence pairs, unique sentences, indicators),
 benchmarks/gold/compare_unique_labels.json (unique or not, for every status / dilemma /
-recommendation sentence of the same two papers: the precision of the reported unique points).
+recommendation sentence of the same two papers: the precision of the reported unique points) and
+benchmarks/gold/compare_indicator_pairs.json (indicator pairs of three document pairs, the seed
+paper of ../shared/corpus against both sample papers included, labelled comparable or not by
+reading both sentences: precision and recall of the indicator pairs `compare` makes).
+
+    python benchmarks/compare.py --indicator-pairs-only   # that score alone, no timing, no file written
 The thresholds come from models/compare_threshold.json (calibrated on a separate labelled set).
 
 Pairs and indicators are scored on a comparison of the two papers with two off-topic ones;
@@ -70,12 +75,98 @@ def score_unique(result, gold: dict, labels: dict) -> dict:
             "missed": missed, "wrong": wrong}
 
 
+def _label_matches(value: dict, raw: str, snippet: str) -> bool:
+    return value["raw_text"] == raw and squash(snippet) in squash(value.get("sentence", ""))
+
+
+def score_indicator_pairs(gold: dict, run_compare, extracted: dict[str, list[dict]]) -> dict:
+    """Precision and recall of the indicator pairs `compare` makes for each labelled document pair.
+
+    `run_compare(a, b)` returns the comparison's indicator rows; `extracted[stem]` lists that
+    document's indicators (raw_text, sentence). Precision counts the pairs made that carry a label
+    (made pairs without one are listed, to be judged); recall counts the labelled comparable pairs
+    (alternatives aside) whose two indicators the extractor produced."""
+    made_ok = made_wrong = positives = found = 0
+    unlabelled, wrong, missed, not_extracted, per_pair = [], [], [], [], {}
+    for entry in gold["document_pairs"]:
+        a, b = entry["a"], entry["b"]
+        if a not in extracted or b not in extracted:
+            per_pair[f"{a} vs {b}"] = "skipped: document not ingested"
+            continue
+        rows = [r for r in run_compare(a, b) if a in r["values"] and b in r["values"]]
+
+        def label_of(row):
+            return next((g for g in entry["labels"] if _label_matches(row["values"][a], g["a"], g["a_sentence"])
+                         and _label_matches(row["values"][b], g["b"], g["b_sentence"])), None)
+
+        def exists(stem, raw, snippet):
+            return any(_label_matches(v, raw, snippet) for v in extracted[stem])
+
+        made = [(row, label_of(row)) for row in rows]
+        ok = sum(1 for _, g in made if g and g["comparable"])
+        bad = [(row, g) for row, g in made if g and not g["comparable"]]
+        made_ok, made_wrong = made_ok + ok, made_wrong + len(bad)
+        wrong += [(a, b, g["a"], g["b"], g["why"], row.get("reason", "")) for row, g in bad]
+        unlabelled += [(a, b, row["values"][a]["raw_text"], row["values"][a]["indicator"], row["values"][b]["raw_text"],
+                        row["values"][b]["indicator"]) for row, g in made if g is None]
+        pos = [g for g in entry["labels"] if g["comparable"] and not g.get("alternative")]
+        present = [g for g in pos if exists(a, g["a"], g["a_sentence"]) and exists(b, g["b"], g["b_sentence"])]
+        not_extracted += [(a, b, g["a"], g["b"]) for g in pos if g not in present]
+        hit = [g for g in present if any(label_of(row) is g for row in rows)]
+        missed += [(a, b, g["a"], g["b"], g["why"]) for g in present if g not in hit]
+        positives, found = positives + len(present), found + len(hit)
+        per_pair[f"{a} vs {b}"] = {"made": len(rows), "correct": ok, "wrong": len(bad), "unlabelled": sum(g is None for _, g in made),
+                                   "positives": len(present), "found": len(hit)}
+    judged = made_ok + made_wrong
+    return {"labels": sum(len(e["labels"]) for e in gold["document_pairs"]), "made_labelled": judged, "correct": made_ok,
+            "precision": round(made_ok / judged, 3) if judged else 0.0, "positives": positives, "found": found,
+            "recall": round(found / positives, 3) if positives else 0.0, "unlabelled_made": unlabelled,
+            "wrong": wrong, "missed": missed, "not_extracted": not_extracted, "document_pairs": per_pair}
+
+
+def print_indicator_pairs(score: dict) -> None:
+    print(f"indicator pairs: P {score['precision']:.3f} ({score['correct']}/{score['made_labelled']} labelled pairs made are "
+          f"comparable)  R {score['recall']:.3f} ({score['found']}/{score['positives']} comparable pairs made); "
+          f"{len(score['unlabelled_made'])} pairs made without a label; {score['labels']} labels")
+    for name, item in score["document_pairs"].items():
+        print(f"  {name}: {item}")
+    for item in score["wrong"]:
+        print("  wrong pair:", item)
+    for item in score["missed"]:
+        print("  missed pair:", item)
+    for item in score["unlabelled_made"]:
+        print("  unlabelled pair:", item)
+    for item in score["not_extracted"]:
+        print("  not extracted (not scored):", item)
+
+
+def indicator_pair_report(db: Path) -> dict:
+    from policy_nlp.store import open_store
+
+    gold = json.loads((REPO / "benchmarks/gold/compare_indicator_pairs.json").read_text())
+    stems = {stem for e in gold["document_pairs"] for stem in (e["a"], e["b"])}
+    extracted = {}
+    with open_store(db, create=False) as store:
+        known = {info.stem for info in store.documents()}
+        for stem in stems & known:
+            extracted[stem] = [{"raw_text": i.raw_text, "sentence": i.sentence} for i in store.load(stem).indicators]
+    return score_indicator_pairs(gold, lambda a, b: compare([a, b], db=db).indicators, extracted)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", default=str(REPO.parent / "shared"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", default=str(REPO / "benchmarks/results/compare.json"))
+    parser.add_argument("--indicator-pairs-only", action="store_true",
+                        help="ingest the sample corpus and the seed paper, score indicator pairs, write nothing")
     args = parser.parse_args()
+    if args.indicator_pairs_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            seed = Path(args.shared) / "corpus/industrial_intelligence_shandong.pdf"
+            ingest([REPO / "corpora", *([seed] if seed.exists() else [])], Path(tmp) / "pairs.db", workers=2)
+            print_indicator_pairs(indicator_pair_report(Path(tmp) / "pairs.db"))
+        return 0
     labels = json.loads((REPO / "benchmarks/gold/compare_pairs.json").read_text())
     a, b = labels["documents"]
     report: dict = {}
@@ -141,6 +232,8 @@ def main() -> int:
             print("  wrong:", item)
         for item in report["alignment"]["missed"]:
             print("  missed:", item)
+        report["indicator_pairs"] = indicator_pair_report(db)
+        print_indicator_pairs(report["indicator_pairs"])
 
         def clear_vector_cache() -> None:
             with sqlite3.connect(db) as conn:

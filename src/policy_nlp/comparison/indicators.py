@@ -144,6 +144,7 @@ def align_indicators(by_doc: dict[str, list], vectors: dict[str, object] | None 
             values[stem] = {
                 "value": value, "unit": unit, "raw_text": ind.raw_text, "indicator": ind.indicator,
                 "period": ind.period, "place": ind.place, "page": ind.page, "section": ind.section,
+                "sentence": ind.sentence,
             }
         first = by_doc[members[0][0]][members[0][1]]
         order.append((stems.index(members[0][0]), members[0][1]))
