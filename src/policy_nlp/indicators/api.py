@@ -89,23 +89,53 @@ def extract_indicators(text: str, model: str | None = None) -> list[Indicator]:
 
 def extract_from_texts(
     texts: Iterable[str], model: str | None = None, batch_size: int = 64, n_process: int | None = None,
-    context: str | None = None,
+    context: str | None = None, surroundings: list[list[str]] | None = None,
 ) -> list[list[Indicator]]:
     """Indicators of many texts at once (one list per text, offsets into that text).
 
-    context: the whole document when `texts` are its passages. Its place names and main place
-    ("Shandong") then serve every passage; a passage alone rarely names its province twice.
+    context: the whole document when `texts` are its passages. The place names it introduces
+    ("Lanshan Province") are then known in every passage, and "nationwide" means its country.
+    surroundings: per text, the headings above it, nearest first. A figure's place is the one its
+    sentence names, else its passage's, else the nearest heading's (see PlaceIndex.nearest_place):
+    never one place for the whole document (a report on Minnesota also counts deaths in Jakarta).
+    Without surroundings, the place the context names most is the last resort.
 
     n_process: worker processes (default 1). More only pay off where cores are really parallel: on
     the 2-vCPU development machine two processes were no faster than one.
     """
-    texts = list(texts)
+    group = TextGroup(list(texts), context, surroundings)
+    return extract_from_groups([group], model=model, batch_size=batch_size, n_process=n_process)[0]
+
+
+@dataclass
+class TextGroup:
+    """The texts of one document (its passages), with what they share: see extract_from_texts."""
+
+    texts: list[str]
+    context: str | None = None
+    surroundings: list[list[str]] | None = None
+
+
+def extract_from_groups(
+    groups: list[TextGroup], model: str | None = None, batch_size: int = 64, n_process: int | None = None,
+) -> list[list[list[Indicator]]]:
+    """extract_from_texts for many documents in one model pass: per group, one list per text."""
     model = model or DEFAULT_MODEL
     nlp = get_nlp(model)
     component: IndicatorComponent = nlp.get_pipe(PIPE_NAME)
-    jobs, contexts = _plan(texts, component, context)
+    jobs: list[_Job] = []
+    contexts: list[tuple[PlaceIndex, str]] = []
+    owner: list[tuple[int, int]] = []
+    for g, group in enumerate(groups):
+        group_jobs, group_contexts = _plan(group, component)
+        for job in group_jobs:
+            job.order += len(jobs)
+            job.text_index += len(contexts)
+        jobs += group_jobs
+        contexts += group_contexts
+        owner += [(g, i) for i in range(len(group.texts))]
     processes = _processes(n_process, len(jobs))
-    results: list[list[Indicator]] = [[] for _ in texts]
+    results: list[list[list[Indicator]]] = [[[] for _ in group.texts] for group in groups]
     if processes > 1:
         chunks = [jobs[i::processes] for i in range(processes)]  # interleaved: long texts are shared evenly
         with multiprocessing.get_context("fork").Pool(processes) as pool:
@@ -119,7 +149,8 @@ def extract_from_texts(
             indicator.value = _tidy(indicator.value)
             indicator.low = _tidy(indicator.low)
             indicator.high = _tidy(indicator.high)
-        results[text_index].extend(indicators)
+        g, i = owner[text_index]
+        results[g][i].extend(indicators)
     return results
 
 
@@ -136,24 +167,28 @@ class _Job:
     printed: str  # as in the text, for raw_text
 
 
-def _plan(texts: list[str], component: IndicatorComponent,
-          context: str | None = None) -> tuple[list[_Job], list[tuple[PlaceIndex, str]]]:
+def _plan(group: TextGroup, component: IndicatorComponent) -> tuple[list[_Job], list[tuple[PlaceIndex, str]]]:
     """Sentences worth reading, and each text's places: cheap rules only, no spaCy."""
     jobs: list[_Job] = []
     contexts: list[tuple[PlaceIndex, str]] = []
-    shared: tuple[PlaceIndex, str] | None = None
-    if context is not None:
-        body = context[:references_start(context)]
-        places = component.places.with_text(body)
-        shared = (places, places.main_place(body))
-    for i, text in enumerate(texts):
+    shared: PlaceIndex | None = None
+    if group.context is not None:
+        body = group.context[:references_start(group.context)]
+        shared = component.places.with_text(body)
+        home = shared.main_place(body)
+        shared.home_country = shared.country(home)
+    for i, text in enumerate(group.texts):
         body_end = references_start(text)
         body = text[:body_end]
         if shared is None:
             places = component.places.with_text(body)
             contexts.append((places, places.main_place(body)))
         else:
-            contexts.append(shared)
+            if group.surroundings is None:
+                # Nothing nearer than the whole context was given: its main place is the best guess.
+                contexts.append((shared, shared.nearest_place(body, []) or home))
+            else:
+                contexts.append((shared, shared.nearest_place(body, group.surroundings[i])))
         for start, end in split_sentences(text, 0, body_end):
             sentence = text[start:end]
             if may_hold_indicator(sentence):

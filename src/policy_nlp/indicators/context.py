@@ -7,8 +7,10 @@ sentences, because the next sentence may well talk about another year.
 
 Place: a territory named in the clause ("Shandong has ...", "in Hexi"), "nationwide" / "across the
 country" (the country of the document's place) or "worldwide" right after the number, else the
-document's own place (the territory it names most often), because policy papers state their
-province once and then count "5G base stations" without repeating it.
+nearest context's place: the territory the passage names most, else the one its section heading
+or a heading above names. Policy papers state their province in a heading and then count
+"5G base stations" without repeating it; but one place for the whole document would put
+"Minnesota" on deaths counted in Jakarta.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class PlaceIndex:
     """Known territory names: the gazetteer plus names a text introduces ("Fenghe City")."""
 
     names: dict[str, str] = field(default_factory=dict)  # name -> country ("" when unknown)
+    home_country: str = ""  # what "nationwide" means in the text at hand
     _index: dict[str, list[str]] | None = None
     _last: tuple[str, list[tuple[int, int, str]]] | None = None
 
@@ -115,6 +118,30 @@ class PlaceIndex:
         name, n = counts.most_common(1)[0]
         return name if n >= 2 else ""
 
+    def nearest_place(self, passage: str, headings: list[str]) -> str:
+        """Where a figure belongs when its sentence names no place: the passage's one territory,
+        else the nearest heading's, else the passage's most named (ties: the first named), or "".
+
+        A passage naming several places ("Jinan and Qingdao", "first in China") mostly compares;
+        its section's heading says whose figures these are. So does a heading naming a region of
+        the one country a passage names: a provincial report counts its own stocks, "in China"
+        is the comparison."""
+        named = Counter(self.canonical(name) for _, _, name in self._scan(passage))
+        above = ""
+        for heading in headings:
+            found = [self.canonical(name) for _, _, name in self._scan(heading)]
+            if found:
+                above = found[0]
+                break
+        if len(named) == 1:
+            (only,) = named
+            if above and above != only and self.country(above) == only:
+                return above
+            return only
+        if above:
+            return above
+        return named.most_common(1)[0][0] if named else ""
+
     def canonical(self, name: str) -> str:
         return {"the United States": "United States", "USA": "United States", "U.S.": "United States",
                 "UK": "United Kingdom", "the United Kingdom": "United Kingdom"}.get(name, name)
@@ -183,6 +210,8 @@ def place_of(doc: Doc, found: Found, places: PlaceIndex, first_token: int, last_
             if last_token < s <= last_token + 7 and s < clause_end and not any(last_token < k < s for k in quantity_tokens):
                 if value == "worldwide":
                     return "worldwide"
+                if places.home_country:
+                    return places.home_country
                 return places.country(default) if default else ""
     best: tuple[int, str] | None = None
     for start, end, name in places.mentions(text):

@@ -1,48 +1,80 @@
 """The indicators stage over many documents: one spaCy pass over the passages of a whole chunk.
 
-Each document keeps its own context (the places it names serve all its passages); only the
-model calls are shared.
+Each document keeps its own context: the place names it introduces, its country, and per passage
+the headings above it (where a figure's place is looked for when its passage names none). Only
+the model calls are shared.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..config import Pipeline
-from ..model import Document, Indicator
+from ..model import Document, Indicator, Passage
+
+_SENTENCE_END = (".", "!", "?", ":", ";", "。", "！", "？", "”", "\"", "’", ")")
 
 
-def _passages(doc: Document):
+@dataclass
+class _Run:
+    """Passages read as one text: a sentence broken by a page or column break continues in the
+    next passage ("since the 13th Five Year" | "Plan, 60% of ..."), and read apart, the halves
+    give a false "5 years" and figures without their period."""
+
+    passages: list[Passage]
+    text: str
+    starts: list[int]  # offset of each passage in `text`
+
+
+def _passages(doc: Document) -> list[Passage]:
     return [p for p in doc.passages if "references" not in (p.role, doc.sections[p.section_index].role)]
 
 
-def _found_per_document(docs: list[Document], model: str | None) -> list[list[list[Indicator]]]:
-    """For each document, one list of indicators per kept passage."""
-    from . import api
+def _runs(passages: list[Passage]) -> list[_Run]:
+    runs: list[_Run] = []
+    for passage in passages:
+        last = runs[-1] if runs else None
+        if last is not None and last.passages[-1].section_index == passage.section_index \
+                and not last.passages[-1].text.rstrip().endswith(_SENTENCE_END):
+            # A line break, not a space: the sentence splitter joins the two only where the first
+            # reads as prose cut short (a long line of lower-case words), not after a label.
+            last.text += "\n"
+            last.starts.append(len(last.text))
+            last.text += passage.text
+            last.passages.append(passage)
+        else:
+            runs.append(_Run([passage], passage.text, [0]))
+    return runs
 
-    texts_of = [[p.text for p in _passages(doc)] for doc in docs]
-    contexts_of = ["\n".join(texts) for texts in texts_of]
-    plan, run, tidy = getattr(api, "_plan", None), getattr(api, "_run_jobs", None), getattr(api, "_tidy", None)
-    if plan is None or run is None or tidy is None or len(docs) == 1:
-        return [api.extract_from_texts(texts, model=model, context=context, n_process=1)
-                for texts, context in zip(texts_of, contexts_of)]
-    # Several documents: plan each with its own context, then read all their sentences in one pass.
-    name = model or api.DEFAULT_MODEL
-    component = api.get_nlp(name).get_pipe(api.PIPE_NAME)
-    jobs, contexts, owner = [], [], []
-    for k, (texts, context) in enumerate(zip(texts_of, contexts_of)):
-        doc_jobs, doc_contexts = plan(texts, component, context)
-        for job in doc_jobs:
-            job.order += len(jobs)
-            job.text_index += len(contexts)
-        jobs += doc_jobs
-        contexts += doc_contexts
-        owner += [(k, i) for i in range(len(texts))]
-    results = [[[] for _ in texts] for texts in texts_of]
-    for _, text_index, indicators in sorted(run(name, jobs, contexts, 64), key=lambda item: item[0]):
-        for indicator in indicators:
-            indicator.value, indicator.low, indicator.high = tidy(indicator.value), tidy(indicator.low), tidy(indicator.high)
-        k, i = owner[text_index]
-        results[k][i].extend(indicators)
-    return results
+
+def headings_above(doc: Document, section_index: int) -> list[str]:
+    """The section's heading and those of the sections it sits in, nearest first."""
+    out: list[str] = []
+    level = None
+    for section in reversed(doc.sections[:section_index + 1]):
+        if level is None or 0 < section.level < level:
+            out.append(section.heading)
+            level = section.level
+            if level <= 1:
+                break
+    return out
+
+
+def _found_per_document(docs: list[Document], model: str | None) -> list[list[tuple[_Run, list[Indicator]]]]:
+    """For each document, its runs of passages with the indicators of each."""
+    from .api import TextGroup, extract_from_groups
+
+    runs_of = [_runs(_passages(doc)) for doc in docs]
+    groups = [
+        TextGroup(
+            [run.text for run in runs],
+            context="\n".join(run.text for run in runs),
+            surroundings=[headings_above(doc, run.passages[0].section_index) for run in runs],
+        )
+        for doc, runs in zip(docs, runs_of)
+    ]
+    found = extract_from_groups(groups, model=model, n_process=1)
+    return [list(zip(runs, per_run)) for runs, per_run in zip(runs_of, found)]
 
 
 def mine(docs: list[Document], pipeline: Pipeline) -> list[Document]:
@@ -52,15 +84,19 @@ def mine(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     first comparison embeds them and keeps them in the store's vector cache. At ingest they cost
     more model time than the passages themselves (3,000 abstracts: 60 s against 32 s)."""
     found = _found_per_document(docs, pipeline.stage("indicators").get("spacy_model"))
-    for doc, per_passage in zip(docs, found):
+    for doc, per_run in zip(docs, found):
         doc.indicators = []
-        for passage, indicators in zip(_passages(doc), per_passage):
-            section = doc.sections[passage.section_index]
+        for run, indicators in per_run:
             for indicator in indicators:
+                # The page is the one the figure is printed on, not where its sentence began.
+                k = max(i for i, start in enumerate(run.starts) if start <= indicator.start)
+                passage = run.passages[k]
+                indicator.start -= run.starts[k]
+                indicator.end -= run.starts[k]
                 indicator.document = doc.stem
                 indicator.page = passage.page
                 indicator.section = passage.section
-                indicator.section_role = section.role
+                indicator.section_role = doc.sections[passage.section_index].role
                 doc.indicators.append(indicator)
     return docs
 

@@ -1,0 +1,90 @@
+"""Indicators in their document: places from the nearest context, sentences mended across page breaks."""
+
+from __future__ import annotations
+
+from policy_nlp.config import load_pipeline
+from policy_nlp.indicators import extract_from_texts
+from policy_nlp.indicators.stage import headings_above, mine
+from policy_nlp.model import Document, Passage, Section
+
+
+def _document(sections: list[tuple[str, int, str]], passages: list[tuple[int, int, str]]) -> Document:
+    doc = Document(path="report.pdf", sha256="0" * 64)
+    doc.sections = [Section(heading=h, level=level, path=h, page_start=1, page_end=9, role=role)
+                    for h, level, role in sections]
+    doc.passages = [Passage(text=text, page=page, section=doc.sections[i].heading, seq=k, section_index=i)
+                    for k, (i, page, text) in enumerate(passages)]
+    return doc
+
+
+def _mined(doc: Document) -> list:
+    return mine([doc], load_pipeline()).pop().indicators
+
+
+def test_place_is_per_passage_not_per_document() -> None:
+    # The report names Minnesota everywhere; a figure about Jakarta is still Jakarta's.
+    doc = _document(
+        [("Traffic safety in Minnesota", 1, "status"), ("Lessons from abroad", 1, "status")],
+        [(0, 1, "Minnesota recorded 394 traffic deaths. Minnesota has 87 counties."),
+         (0, 1, "The state patrol employs 600 troopers."),
+         (1, 2, "In Jakarta, Indonesia, a crash killed 189 people on the toll road.")],
+    )
+    by_value = {i.value: i for i in _mined(doc)}
+    assert by_value[394].place == "Minnesota"
+    assert by_value[600].place == "Minnesota"  # from the heading: the passage names no place
+    assert by_value[189].place in ("Jakarta", "Indonesia")
+
+
+def test_no_place_when_nothing_near_names_one() -> None:
+    doc = _document(
+        [("Lanshan Province at a glance", 1, "status"), ("Engines", 1, "other")],
+        [(0, 1, "Lanshan Province built 327 smart factories. Lanshan exports cars."),
+         (1, 3, "The new diesel engine reached a thermal efficiency of 51%.")],
+    )
+    by_value = {i.value: i for i in _mined(doc)}
+    assert by_value[327].place == "Lanshan"
+    assert by_value[51].place == ""
+
+
+def test_a_region_heading_wins_over_the_country_a_passage_compares_with() -> None:
+    doc = _document(
+        [("The status of manufacturing in Shandong Province", 1, "status"), ("Networks", 2, "status")],
+        [(0, 1, "Shandong grew fast."),
+         (1, 2, "A total of 162000 5G base stations have been built, ranking second in China.")],
+    )
+    (stations,) = [i for i in _mined(doc) if i.value == 162000]
+    assert stations.place == "Shandong"
+
+
+def test_headings_above_stop_at_the_top_level() -> None:
+    doc = _document(
+        [("Front matter", 0, "other"), ("Status in Hexi", 1, "status"), ("Networks", 2, "status"),
+         ("Data centres", 3, "status"), ("Platforms", 2, "status")],
+        [],
+    )
+    assert headings_above(doc, 3) == ["Data centres", "Networks", "Status in Hexi"]
+    assert headings_above(doc, 4) == ["Platforms", "Status in Hexi"]
+
+
+def test_a_sentence_broken_by_a_page_is_read_whole() -> None:
+    # "13th Five Year | Plan" split by a page break gave a false "5 years" and cost both figures their period.
+    doc = _document(
+        [("Technological transformation in Shandong", 1, "status")],
+        [(0, 3, "In terms of innovation, Shandong built 225 technology enterprise incubators and 419 maker spaces."),
+         (0, 3, "In terms of traditional technological transformation, since the 13th Five Year"),
+         (0, 4, "Plan, 60% of Shandong Province's 10 trillion yuan industrial investment has been invested in transformation.")],
+    )
+    found = _mined(doc)
+    assert sorted(i.value for i in found) == [60, 225, 419, 1e13]
+    share = next(i for i in found if i.value == 60)
+    assert share.period == "since the 13th Five Year Plan"
+    assert share.page == 4  # printed on the second page, though its sentence began on the first
+    passage = doc.passages[2].text
+    assert passage[share.start:share.end] == share.raw_text
+
+
+def test_context_without_surroundings_keeps_the_documents_place() -> None:
+    document = "Digital Upgrading in Lanshan Province.\nLanshan invests. Lanshan grows.\nThe province built 327 smart factories."
+    passage = "The province built 327 smart factories."
+    assert extract_from_texts([passage], context=document)[0][0].place == "Lanshan"
+    assert extract_from_texts([passage], context=document, surroundings=[["Factories"]])[0][0].place == ""
