@@ -9,11 +9,12 @@ by white space alone (aligned.py).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..model import Line, Table
 from .aligned import find_aligned_tables
 from .booktabs import find_booktabs_tables, has_graphics, horizontal_rules
-from .grid import inside
+from .grid import inside, is_filler, is_numeric_cell
 from .layout import Word
 from .text import join_lines, normalize_text
 
@@ -26,7 +27,7 @@ def find_tables(page, page_number: int, words: list[Word] | None = None, min_gut
     """
     tables = find_ruled_tables(page, page_number)
     if not words:
-        return tables
+        return tables  # repaired already
     rest = outside(words, tables)
     rules = horizontal_rules(page) if len(page.lines) + len(page.rects) >= 2 else []
     if len(rules) >= 2:
@@ -36,7 +37,53 @@ def find_tables(page, page_number: int, words: list[Word] | None = None, min_gut
     aligned = find_aligned_tables(rest, page_number, [r.y for r in rules], min_gutter)
     # Value labels of a chart line up too; the chart's bars and curves give it away.
     tables += [t for t in aligned if not has_graphics(page, t.bbox)]
+    for table in tables:
+        table.rows = repair_rows(table.rows)
     return tables
+
+
+def repair_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Cells as printed: digits set apart rejoined ("0 3 / 2 5 / 2 0 16" -> "03/25/2016"), then
+    rows stacked into one cell each split (five states over five numbers -> five rows)."""
+    return [split for row in rows for split in split_stacked([rejoin_characters(c) for c in row])]
+
+
+# A run of one- or two-character pieces of a number or date, at least four of them.
+_PIECES = re.compile(r"(?<![^\s(])(?:[\d/.,:\-]{1,2} ){3,}[\d/.,:\-]{1,4}(?![^\s)%])")
+_WHOLE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{1,2}:\d{2}(?::\d{2})?|\d{1,2}-\d{1,2}-\d{2,4}")
+
+
+def rejoin_characters(text: str) -> str:
+    """Numbers and dates whose characters a letter-spaced font set apart, joined again.
+
+    Only a run that holds a separator (/ . , : -) and reads as one date, time or number once
+    joined is touched: "1 2 3 4" may well be four counts side by side."""
+    if not text or " " not in text:
+        return text
+
+    def join(m: re.Match) -> str:
+        joined = m.group(0).replace(" ", "")
+        return joined if _WHOLE.fullmatch(joined) else m.group(0)
+
+    return _PIECES.sub(join, text)
+
+
+def split_stacked(row: list[str]) -> list[list[str]]:
+    """A row whose cells each hold the same number (two or more) of lines, one per row of the
+    table, as several rows; a ruled grid missing its inner horizontal rules prints them so.
+
+    It is a stack only when some cell's lines are all numbers and every cell holding several
+    lines holds exactly that many (empty cells stay empty): a label wrapped over two lines
+    beside one-line numbers is not."""
+    lines = [cell.split("\n") if cell else [] for cell in row]
+    counts = {len(parts) for parts in lines if len(parts) > 1}
+    if len(counts) != 1 or any(len(parts) == 1 for parts in lines):
+        return [row]
+    n = counts.pop()
+    if not any(all(is_numeric_cell(part) or is_filler(part) for part in parts) and any(is_numeric_cell(p) for p in parts)
+               for parts in lines if parts):
+        return [row]
+    return [[parts[k].strip() if parts else "" for parts in lines] for k in range(n)]
 
 
 def find_ruled_tables(page, page_number: int) -> list[Table]:
@@ -46,10 +93,11 @@ def find_ruled_tables(page, page_number: int) -> list[Table]:
         return []
     tables: list[Table] = []
     for found in page.find_tables():
-        rows = [[normalize_text(cell or "") for cell in row] for row in _cell_texts(found, page.chars)]
+        texts = _split_spanning_headers(found, page.chars, _cell_texts(found, page.chars))
+        rows = [[normalize_text(cell or "") for cell in row] for row in texts]
         rows = [row for row in rows if any(row)]
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-            tables.append(Table(page=page_number, bbox=tuple(found.bbox), rows=rows))
+            tables.append(Table(page=page_number, bbox=tuple(found.bbox), rows=repair_rows(rows)))
     return tables
 
 
@@ -75,6 +123,77 @@ def _cell_texts(found, chars: list[dict]) -> list[list[str | None]]:
         if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
     ]
     return PlumberTable(_CharsOnly(inside_box), found.cells).extract()
+
+
+HEADER_ROWS_TO_SPLIT = 3
+
+
+def _split_spanning_headers(found, chars: list[dict], texts: list[list[str | None]]) -> list[list[str | None]]:
+    """Header cells drawn over several columns whose words each stand over one column, split.
+
+    "Permit Handgun Long Gun *Other **Multiple Admin" in one box over six columns is six headers;
+    a line whose words all fall over one column ("Pre-Pawn", centred) is a group label over
+    them all, and goes in a row of its own above. Without this every number under the box would
+    take the whole string for its column."""
+    from pdfplumber.utils import extract_words
+
+    edges = sorted({round(cell[0], 1) for row in found.rows for cell in row.cells if cell is not None})
+    out: list[list[str | None]] = []
+    for i, (row, cells) in enumerate(zip(found.rows, texts)):
+        # A box over the whole width is the table's title, not a header.
+        spans = [(j, k) for j, k in _spans(row.cells) if k - j < len(row.cells)] if i < HEADER_ROWS_TO_SPLIT else []
+        if not spans:
+            out.append(cells)
+            continue
+        above: list[str | None] = [None] * len(cells)
+        below: list[str | None] = list(cells)
+        for j, k in spans:
+            x0, top, x1, bottom = row.cells[j]
+            inside_box = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+            columns = [edges.index(e) for e in edges if x0 - 1 <= e < x1 - 1]
+            lines: dict[float, list[dict]] = {}
+            for word in extract_words(inside_box):
+                key = next((t for t in lines if abs(t - word["top"]) < 2), word["top"])
+                lines.setdefault(key, []).append(word)
+            parts: dict[int, list[str]] = {}
+            spanning: list[str] = []
+            for n, top_of_line in enumerate(sorted(lines)):
+                words = lines[top_of_line]
+                at = [_column_at(edges, (w["x0"] + w["x1"]) / 2) for w in words]
+                # Only the last line can hold the headers of the columns; lines above it label the group.
+                if n == len(lines) - 1 and len(set(at)) >= 2:
+                    for column, word in zip(at, words):
+                        parts.setdefault(column, []).append(word["text"])
+                else:
+                    spanning.append(" ".join(w["text"] for w in words))
+            if not parts:
+                continue
+            offset = j - columns[0] if columns else j
+            above[j] = " ".join(spanning) or None
+            for column in range(j, k):
+                below[column] = " ".join(parts.get(column - offset, [])) or None
+        if any(above):
+            out.append(above)
+        out.append(below)
+    return out
+
+
+def _spans(cells: list) -> list[tuple[int, int]]:
+    """(first, end) column indices of each cell that covers the empty (None) cells after it."""
+    spans = []
+    for j, cell in enumerate(cells):
+        if cell is None:
+            continue
+        k = j + 1
+        while k < len(cells) and cells[k] is None:
+            k += 1
+        if k > j + 1:
+            spans.append((j, k))
+    return spans
+
+
+def _column_at(edges: list[float], x: float) -> int:
+    return max(0, bisect_right(edges, x) - 1)
 
 
 def outside(words: list[Word], tables: list[Table]) -> list[Word]:
@@ -131,4 +250,5 @@ def _caption_lines(first: Line, lines: list[Line], table: Table, most: int = 4) 
     return out
 
 
-__all__ = ["attach_captions", "find_tables", "find_ruled_tables", "inside", "outside"]
+__all__ = ["attach_captions", "find_tables", "find_ruled_tables", "inside", "outside", "rejoin_characters", "repair_rows",
+           "split_stacked"]
