@@ -143,7 +143,7 @@ def test_masthead_title_and_a_page_top_title_that_does_not_repeat(tmp_path):
 @pytest.mark.parametrize(("heading", "position", "role"), [
     ("Risks to the Outlook", 0.5, "dilemma"),
     ("Forces Shaping the Outlook", 0.2, None),  # the role word is in a modifier: content decides
-    ("Credit for Previous Actions", 0.9, None),
+    ("Credit for Previous Actions", 0.9, "other"),  # a fixed part of a directive, not its actions
     ("The Forecast", 0.3, "status"),
     ("Policy Priorities", 0.8, "recommendation"),
     ("Summary", 0.0, "abstract"),

@@ -86,6 +86,20 @@ def test_runs_continue_in_a_document_that_is_not_a_policy_paper():
     assert sections[4].role_evidence.startswith("context: continues")
 
 
+def test_an_administrative_sibling_does_not_end_its_parents_role():
+    # A proposed rule: "Authority" sits between the amendment's parts, which still carry it on.
+    sections = [
+        _section("The Proposed Amendment", 1, "recommendation", "heading: 'Proposed'"),
+        _section("Part 39 Airworthiness Directives", 1),
+        _section("Authority", 2, "other", "heading: 'Authority'"),
+        _section("Section 39.13 Amended", 2),
+        _section("Flight Manual Revisions", 3),
+    ]
+    roles_from_context(sections, {1, 3, 4})
+    assert [s.role for s in sections] == ["recommendation", "recommendation", "other", "recommendation", "recommendation"]
+    assert sections[3].role_evidence == "context: continues Part 39 Airworthiness Directives"
+
+
 # A toy embedding: texts with words of a role point to that role's axis.
 _AXES = {"status": ("reached", "grew", "percent"), "dilemma": ("lack", "shortage", "weak"),
          "recommendation": ("should", "recommend", "promote"), "other": ("contact", "docket", "telephone", "trained", "dataset")}

@@ -393,7 +393,10 @@ def roles_from_context(sections: list[Section], open_sections: set[int]) -> None
         parent = stack[-1] if stack else None
         key = id(parent) if parent is not None else 0
         if i in open_sections:
-            source = previous.get(key) or parent
+            # The previous sibling's content role, else the parent's: an administrative sibling
+            # ("Authority") between two parts of a proposed rule does not end the rule.
+            sibling = previous.get(key)
+            source = sibling if sibling is not None and sibling.role in CONTENT_ROLES else parent
             if source is not None and source.role in CONTENT_ROLES:
                 section.role, section.role_confidence = source.role, round(min(0.6, source.role_confidence * 0.9), 3)
                 section.role_evidence = f"context: continues {source.path}"
