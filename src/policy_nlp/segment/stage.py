@@ -16,11 +16,15 @@ def segment(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     """Outline, sections, passages and heading-based roles of each document."""
     from . import segment_document
     from .references import mark_reference_runs
+    from .table_passages import add_table_passages
 
     settings = pipeline.stage("segment")
     for doc in docs:
         segment_document(doc, settings)
         mark_reference_runs(doc)  # reference lists whose heading is missing or unrecognised
+        if settings.get("table_passages", True):
+            # After the reference runs: a table's rows of figures are not citations.
+            add_table_passages(doc)
     return docs
 
 
