@@ -377,7 +377,7 @@ def test_subject_descriptions(nlp, text: str, raw: str, subject: str) -> None:
     ("A total of 86,000 rural households, about 42% of the total, now host rooftop systems.",
      {"A total of 86,000": "rural households", "about 42%": "rural households"}),
     ("Extending coverage to all older residents would cost an estimated 380 million yuan a year.",
-     {"an estimated 380 million yuan": "Extending coverage to all older residents"}),
+     {"an estimated 380 million yuan a year": "Extending coverage to all older residents"}),
 ])
 def test_more_subject_constructions(nlp, text: str, expected: dict) -> None:
     assert {i.raw_text: i.indicator for i in extract_indicators(text)} == expected

@@ -8,6 +8,7 @@ Pure functions, no spaCy: numerals ("1,581", "2.48×10−5", "1/7", "2 1/2", "½
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -92,23 +93,39 @@ class Numeral:
     digits: str  # the digits as printed, separators removed ("162000"), for year/identifier tests
 
 
+# More significant digits than a double holds: no measurement is written so, a code or junk is.
+MAX_DIGITS = 17
+# Decimal exponents beyond a double's range ("1e400"): 10.0 ** 400 raises OverflowError.
+_MAX_EXPONENT = 300
+
+
 def match_numeral(text: str, pos: int = 0) -> Numeral | None:
-    """The numeral starting exactly at `pos` (no sign; see `signed_value`)."""
+    """The numeral starting exactly at `pos` (no sign; see `signed_value`).
+
+    Total over any input: a numeral whose value a float cannot hold ("1e400", 400 digits over
+    "/7") is no number (None), never an exception, so one odd string cannot fail a document."""
+    num = _match_numeral(text, pos)
+    if num is None or not math.isfinite(num.value):
+        return None
+    return num
+
+
+def _match_numeral(text: str, pos: int) -> Numeral | None:
     m = NUMERAL_RE.match(text, pos)
     if not m:
         return None
     if m.group("mixed"):
-        num, den = int(m.group("mnum")), int(m.group("mden"))
+        num, den = _int(m.group("mnum")), _int(m.group("mden"))
         if 0 < num < den:
-            return Numeral(pos, m.end(), int(m.group("mint")) + num / den, "mixed", False, m.group(0))
+            return Numeral(pos, m.end(), _int(m.group("mint")) + num / den, "mixed", False, m.group(0))
         # Not a proper fraction ("16 9/7"): the leading integer stands alone.
         digits = m.group("mint")
         return Numeral(pos, pos + len(digits), float(digits), "decimal", True, digits)
     if m.group("vulgar"):
-        whole = int(m.group("vint")) if m.group("vint") else 0
+        whole = _int(m.group("vint")) if m.group("vint") else 0
         return Numeral(pos, m.end(), whole + VULGAR[m.group("vch")], "vulgar", False, m.group(0))
     if m.group("frac"):
-        num, den = int(m.group("fnum")), int(m.group("fden"))
+        num, den = _int(m.group("fnum")), _int(m.group("fden"))
         if den == 0:
             return None  # "1/0" is not a number
         return Numeral(pos, m.end(), num / den, "fraction", False, m.group(0))
@@ -117,19 +134,38 @@ def match_numeral(text: str, pos: int = 0) -> Numeral | None:
     value = float(digits)
     form, integer, end = "decimal", "." not in digits, m.end("dec")
     if m.group("exp"):
-        value *= 10.0 ** int(m.group("exp")[1:].replace("\u2212", "-"))
+        value = _scaled(value, 10.0, m.group("exp")[1:].replace("\u2212", "-"))
         form, integer, end = "power", False, m.end("exp")
     if m.group("pow") is not None:
-        base = int(m.group("base"))
+        base = _int(m.group("base"))
         power = re.sub(r"\s", "", m.group("pow").translate(SUPERSCRIPTS)).replace("\u2212", "-")
         # "3 x 4" is a dimension, not a power: only a base of 10 or an explicit "^" makes one.
         if base == 10 or "^" in m.group(0):
             try:
-                value *= float(base) ** int(power)
+                value = _scaled(value, float(base), power)
                 form, integer, end = "power", False, m.end("pow")
-            except (ValueError, OverflowError):
+            except ValueError:
                 pass
     return Numeral(pos, end, value, form, integer, digits)
+
+
+def _int(digits: str) -> float:
+    """A digit run as a float: "1" * 400 is inf, not an OverflowError in a later division."""
+    return float(digits) if len(digits) > MAX_DIGITS else int(digits)
+
+
+def _scaled(value: float, base: float, power: str) -> float:
+    """value × base ** power, inf or 0 past a double's range instead of OverflowError."""
+    if len(power.lstrip("+-").lstrip("0")) > 4:
+        exponent = -10**6 if power.startswith("-") else 10**6  # "e+0000…1" or a 5,000-digit power
+    else:
+        exponent = int(power)
+    if base > 1 and abs(exponent) * math.log10(base) > _MAX_EXPONENT:
+        return math.inf if exponent > 0 and value else 0.0
+    try:
+        return value * base ** exponent
+    except (OverflowError, ZeroDivisionError):
+        return math.inf
 
 
 def signed_value(text: str, num: Numeral) -> tuple[int, float]:
@@ -151,7 +187,7 @@ def ordinal_value(word: str) -> int | None:
     w = word.lower().replace("-", " ").strip()
     if w in ORDINALS:
         return ORDINALS[w]
-    m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", w)
+    m = re.fullmatch(r"(\d{1,9})(?:st|nd|rd|th)", w)
     if m:
         return int(m.group(1))
     parts = w.split()

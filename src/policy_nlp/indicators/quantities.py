@@ -23,6 +23,7 @@ from .numbers import (
     parse_words,
     signed_value,
 )
+from .identifiers import NOT_LABELS, code_digits, code_end, coding_label, glued_to_code, labelled_tokens
 from .patterns import Found
 from .spans import token_bounds
 from .units import Unit, UnitLexicon
@@ -62,9 +63,6 @@ _WORD_BEFORE = re.compile(r"([\w$€£¥%]+)[ \u00a0]*$")
 _RATE_WORDS = {"per", "times", "once", "twice", "thrice"}
 # Units that read as words in their own right after "a": "a second", "a minute", "a foot".
 _NOT_ARTICLE_UNITS = {"s", "min", "ft", "years", "months", "weeks", "days", "h", "decades", "times", "fold", "bit"}
-# Capitalised words before a number that do not make it a label: currency codes, eras.
-_NOT_LABELS = {"USD", "RMB", "CNY", "EUR", "GBP", "JPY", "INR", "HKD", "AUD", "CAD", "CHF", "KRW", "SGD", "BRL", "RUB",
-               "US", "AD", "BC", "CE", "BCE", "GDP", "AND", "OR", "THE", "OF", "IN", "ON", "BY", "TO", "FOR"}
 
 
 @dataclass
@@ -180,38 +178,9 @@ class _Scan:
             self.word_numbers[start] = _Num(start, m.end(1), 1.0, "article", True, "", True)
 
     def _identifier_tokens(self) -> set[int]:
-        """Numbers labelled by the word before them ("Table 2", "phases 3, 5 and 7") or after ("14 CFR")."""
+        """Labelled numbers (identifiers.labelled_tokens) and names with a number ("Boeing 737")."""
         doc = self.doc
-        out: set[int] = set()
-        for s, e in self.found.get("IDENT"):
-            k = e - 1
-            out.add(k)
-            # the rest of a list: "phases 3, 5, and 7", "Figures 1A–1F", "samples 1 and 2"
-            while True:
-                # "106(g), 40113": a paragraph mark after a section number does not end the list
-                while True:
-                    if k + 3 < len(doc) and doc[k + 1].text == "(" and doc[k + 3].text == ")" and len(doc[k + 2].text) <= 3:
-                        k += 3
-                    elif k + 1 < len(doc) and doc[k + 1].text == ")" and "(" in doc[k].text:
-                        k += 1  # the tokenizer keeps "106(g" together and splits off the ")"
-                    else:
-                        break
-                # the connector: ",", "and", "or", "&", "to", a dash, or ", and" before the last item
-                step = 3 if k + 2 < len(doc) and doc[k + 1].text == "," and doc[k + 2].lower_ in ("and", "or") else 2
-                if not (k + step < len(doc) and doc[k + 1].text in (",", "and", "or", "&", "–", "-", "to")
-                        and any(c.isdigit() for c in doc[k + step].text[:2])):
-                    break
-                after = doc[k + step + 1] if k + step + 1 < len(doc) else None
-                if step == 2 and doc[k + 1].text == "," and after is not None and after.is_alpha and after.lower_ not in ("and", "or"):
-                    break  # "Fig. 10, 350 electrons": a new number, not the next label
-                k += step
-                out.add(k)
-        for s, e in self.found.get("IDENT_AFTER"):
-            out.add(s)
-        for s, e in self.found.get("IDENT_CAPS"):
-            word = doc[s].text
-            if len(word) >= 2 and word not in _NOT_LABELS:
-                out.add(e - 1)
+        out = labelled_tokens(doc, self.found)
         for s, e in self.found.get("IDENT_TITLE"):
             # "Boeing 737", "Vision 2030": a proper noun naming a thing. A capital at the start of a
             # sentence is no such cue ("Over 130 million"), nor are months, and a figure with a
@@ -219,7 +188,7 @@ class _Scan:
             word, number = doc[s], doc[e - 1]
             if s == 0 or doc[s - 1].text in (".", "!", "?", ":", ";", "•", "\n") or doc[s - 1].is_space:
                 continue
-            if word.lower_ in _MONTH_WORDS or word.text in _NOT_LABELS:
+            if word.lower_ in _MONTH_WORDS or word.text in NOT_LABELS:
                 continue
             if e < len(doc) and (doc[e].text in ("%", "％") or doc[e].lower_ in SCALE_WORDS):
                 continue
@@ -247,19 +216,14 @@ class _Scan:
             return None
         start, value = signed_value(self.text, num)
         text = self.text
-        glued = False
-        before = text[start - 1] if start > 0 else " "
-        if before.isalpha() or before in "_@#&" or (before.isdigit() and start == num.start):
-            glued = True  # "CO2", "Liu1", "E13": part of a name or formula
-        elif before in "-–" and start == num.start and start >= 2 and text[start - 2].isalnum() and not second:
-            glued = True  # "COVID-19", "MAX-8", "hSOX2-23": a range's second number never gets here
-        if glued:
-            # "i7 860": a code's digits end at the first non-digit; "7 860" is not seven thousand
+        if glued_to_code(text, start, num.start, second):
+            # "i7 860": a code's digits end at the first non-digit; "7 860" is not seven thousand.
+            # Its joined parts are the same code: "AI–01/19" gives no 19, "737–8/-9" no −9.
             end = num.start
             while end < len(text) and text[end].isdigit():
                 end += 1
-            return _Num(start, end, value, num.form, num.integer, num.digits, False, True)
-        return _Num(start, num.end, value, num.form, num.integer, num.digits, False, glued)
+            return _Num(start, code_end(text, end), value, num.form, num.integer, num.digits, False, True)
+        return _Num(start, num.end, value, num.form, num.integer, num.digits, False, False)
 
     def scale_after(self, num: _Num, currency: bool) -> tuple[int, float]:
         """(end, factor) of a scale word or suffix after a number: '130 million', '$2.174T'."""
@@ -545,12 +509,15 @@ class _Scan:
             if _MONTH_BEFORE.search(text[max(0, num.start - 12):num.start]) or _MONTH_AFTER.match(text, num.end):
                 q.role = "date"
                 return
-        if bare and self._section_number(num):
-            q.role = "identifier"
+        if bare and (self._section_number(num) or code_digits(num.digits, num.integer)
+                     or coding_label(text, num.start, num.end)):
+            q.role = "identifier"  # "2.1 Strong support", "001 peak", "(0 = never, 1 = sometimes"
             return
         if any(s <= tok < e for s, e in self.found.get("PERIOD")) and bare:
             q.role = "period"
             return
+        if not q.unit and not first["scaled"] and tok in self.found.token_set("AGE"):
+            q.unit, unit_kind = "years", "quantity"  # "aged 65": an age, in years
         # kind
         if unit_kind == "money":
             q.kind = "money"
@@ -649,7 +616,7 @@ class _Scan:
         for s, e in self.found.get("RANK"):
             last = self.doc[e - 1]
             value = ordinal_value(last.text)
-            if value is None and last.text.isdigit():
+            if value is None and last.text.isdigit() and len(last.text) < 10:
                 value = int(last.text)
             if value is None:
                 continue

@@ -17,13 +17,22 @@ SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456
 # A lone "in" is an inch only where nothing can follow it ("2 in thick", "is 2 in."), since
 # "2 in 2020" and "16 in total" are everywhere.
 _INCH_CONTEXT = re.compile(r"in\.?(?=\s*(?:$|[.,;:)\]]|\s(?:thick|long|wide|high|tall|deep|diameter|across|gap|square|cubed)\b))")
-_PER = re.compile(r"(?:[ \u00a0]?/[ \u00a0]?|[ \u00a0]per[ \u00a0]|[ \u00a0]?·[ \u00a0]?)")
+_PER = re.compile(r"(?:[ \u00a0]?/[ \u00a0]?|[ \u00a0](?:per|each)[ \u00a0]|[ \u00a0]?·[ \u00a0]?)")
+# "barrels a day", "$1,200 a month", "£5 an hour": a rate written with an article, taken only
+# before a unit of time or a "per" word ("5 km a piece of" is no rate).
+_PER_ARTICLE = re.compile(r"[ \u00a0](?:an?)[ \u00a0]")
 _PER_WORDS = {
     "capita": "capita", "person": "person", "head": "person", "household": "household",
     "annum": "year", "unit": "unit", "hectare": "ha", "mu": "mu", "square metre": "m2",
     "square meter": "m2", "kilowatt-hour": "kWh", "kilowatt hour": "kWh",
 }
 _CALENDAR = {"years", "months", "weeks", "days", "h", "decades"}
+# After "per", a unit counts one: "USD/month", "bbl/day", "USD/work-hour" (codes are plurals).
+_SINGULAR = {"years": "year", "months": "month", "weeks": "week", "days": "day", "decades": "decade",
+             "centuries": "century", "work-hours": "work-hour", "points": "point", "times": "time"}
+# Prefixed symbols that spell English words: "2 as discussed", "∼3500 at 5%" are no attoseconds or
+# attotonnes.
+_WORD_SYMBOLS = {"as", "at", "am", "pm"}
 _SQUARED = re.compile(r" (squared|cubed)\b")
 _EXPONENT = re.compile(r"\^?[-−]?\d(?![\d.,])|\^\(?[-−]?\d+\)?|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+|[-−] 1(?![\d.,])")
 
@@ -120,6 +129,8 @@ class UnitLexicon:
         if atom is None:
             return None
         end, code, kind = atom
+        if text[i:end] in _WORD_SYMBOLS and not text[end:end + 1] in "/·":
+            return None
         codes = [code]
         while True:
             m = re.match(r"[ \u00a0]?[/·][ \u00a0]?", text[end:end + 3])
@@ -176,16 +187,20 @@ class UnitLexicon:
         return best
 
     def _with_per(self, text: str, unit: Unit) -> Unit:
-        """'kilometres per hour', '$350 per kg', 'yuan per kWh', 'J/m^2 per year'."""
+        """'kilometres per hour', '$350 per kg', 'yuan per kWh', '$1,200 a month', 'barrels a day'."""
+        article = False
         m = _PER.match(text, unit.end)
         if not m:
-            return unit
+            m, article = _PER_ARTICLE.match(text, unit.end), True
+            if not m:
+                return unit
         j = m.end()
-        nxt = self._word_at(text, j) or self._symbol_unit_at(text, j)
-        if nxt and unit.kind == "money" and nxt.code in _CALENDAR:
-            return unit  # "1,150 yuan per year": a rate in time is part of the subject ("annual income")
+        nxt = self._word_at(text, j) or (None if article else self._symbol_unit_at(text, j))
+        if nxt and article and nxt.code not in _CALENDAR and nxt.code not in ("min", "s", "work-hours"):
+            nxt = None  # "5 km a piece", "10 tonnes a kilometre": only time makes "a" a rate
         if nxt and nxt.kind not in ("money", "percent", "points"):
-            return Unit(unit.start, nxt.end, f"{unit.code}/{nxt.code}", unit.kind)
+            per = _SINGULAR.get(nxt.code, nxt.code)
+            return Unit(unit.start, nxt.end, f"{unit.code}/{per}", unit.kind)
         for word, code in _PER_WORDS.items():
             if text[j:j + len(word)].lower() == word and not text[j + len(word):j + len(word) + 1].isalpha():
                 return Unit(unit.start, j + len(word), f"{unit.code}/{code}", unit.kind)
