@@ -7,8 +7,9 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
+from .formatting import PlainFloat, with_unit
 from .vocabulary import EXPORT_FORMATS, FORMAT_SUFFIXES, check_choice
 
 
@@ -43,6 +44,15 @@ def check_output(path: str | Path, fmt: str | None = None) -> str:
     return fmt
 
 
+def _cell(value):
+    """A CSV cell: floats in full (csv writes repr(), and repr(1e16) is "1e+16"), None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return PlainFloat(value)
+    return value
+
+
 def write_rows(rows: Iterable[dict], path: str | Path, columns: Sequence[str], fmt: str | None = None) -> int:
     """Write rows atomically (a temporary file renamed into place); returns the number of rows."""
     path = Path(path)
@@ -56,7 +66,7 @@ def write_rows(rows: Iterable[dict], path: str | Path, columns: Sequence[str], f
                 writer = csv.DictWriter(fh, fieldnames=list(columns), quoting=csv.QUOTE_NONNUMERIC, extrasaction="ignore")
                 writer.writeheader()
                 for row in rows:
-                    writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+                    writer.writerow({k: _cell(row.get(k)) for k in columns})
                     count += 1
             else:
                 for row in rows:
@@ -73,9 +83,16 @@ def write_rows(rows: Iterable[dict], path: str | Path, columns: Sequence[str], f
     return count
 
 
+def with_figure(rows: Iterable[dict]) -> Iterator[dict]:
+    """Indicator rows with `figure`: the value as a reader checks it, "10,000,000,000,000 CNY"
+    (`value` stays a number for machines)."""
+    for row in rows:
+        yield {**row, "figure": with_unit(row.get("value"), row.get("unit") or "")}
+
+
 TABLE_CELL_COLUMNS = ("document", "page", "table", "caption", "row", "column", "text")
 SECTION_COLUMNS = ("document", "path", "heading", "level", "role", "role_confidence", "role_evidence", "page_start", "page_end", "text")
 INDICATOR_COLUMNS = (
-    "document", "page", "section", "section_role", "indicator", "value", "unit", "kind", "qualifier", "low", "high",
+    "document", "page", "section", "section_role", "indicator", "figure", "value", "unit", "kind", "qualifier", "low", "high",
     "period", "place", "change", "raw_text", "sentence",
 )

@@ -87,11 +87,14 @@ def _print_comparison(result) -> None:
             where = f"[p.{r['page']} {r['section']}, passage {r['passage']}]"
             table.add_row(r["role"], f"{r['best_match']:.2f}", escape(f"{r['text'][:300]}\n{where}"))
         out.print(table)
-    indicators = Table("subject", *result.documents, title=f"Indicators side by side ({len(result.indicators)})")
+    from ..formatting import with_unit
+
+    indicators = Table("subject", *result.documents, "why paired", title=f"Indicators side by side ({len(result.indicators)})",
+                       show_lines=True)
     for row in result.indicators:
         cells = []
         for stem in result.documents:
             v = row["values"].get(stem)
-            cells.append(escape(f"{v['value']:,.4g} {v['unit']}".strip() + (f" ({v['period']})" if v and v["period"] else "")) if v else "")
-        indicators.add_row(escape(row["subject"]), *cells)
+            cells.append(escape(with_unit(v["value"], v["unit"]) + (f" ({v['period']})" if v["period"] else "")) if v else "")
+        indicators.add_row(escape(row["subject"]), *cells, escape(row.get("reason", "")))
     out.print(indicators)

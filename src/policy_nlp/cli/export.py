@@ -22,7 +22,8 @@ OutputOption = Annotated[
 
 @export_app.command(
     "indicators",
-    help=keep_examples("Export every indicator: document, page, section, section_role, indicator, value, unit, kind, qualifier, "
+    help=keep_examples("Export every indicator: document, page, section, section_role, indicator, figure (the value in full with "
+    "thousands separators and unit: '10,000,000,000,000 CNY'), value, unit, kind, qualifier, "
     "period, place, raw_text, sentence, ...\n\n"
     "Examples:\n\n  policy-nlp export indicators -o indicators.csv\n\n"
     "  policy-nlp export indicators -o money.jsonl --kind money --role status --doc industrial_intelligence_shandong"),
@@ -31,9 +32,9 @@ def export_indicators(
     output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocOption = None, role: RoleOption = None,
     kind: KindOption = None,
 ) -> None:
-    from ..export import INDICATOR_COLUMNS
+    from ..export import INDICATOR_COLUMNS, with_figure
 
-    _export(db, lambda store: store.indicators(doc, role, kind), INDICATOR_COLUMNS, output, fmt, "indicators")
+    _export(db, lambda store: with_figure(store.indicators(doc, role, kind)), INDICATOR_COLUMNS, output, fmt, "indicators")
 
 
 @export_app.command(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from typing_extensions import Annotated
 
-from .options import DbOption, JsonOption, KindOption, RoleOption, console, fail, figure, open_existing_store, print_json
+from .options import DbOption, JsonOption, KindOption, RoleOption, console, fail, open_existing_store, print_json
 
 HELP = (
     "List the numeric indicators of one document.\n\n"
@@ -33,6 +33,8 @@ def indicators(
         return
     from rich.markup import escape
     from rich.table import Table
+
+    from ..formatting import figure
 
     table = Table("page", "role", "indicator", "value", "unit", "kind", "qualifier", "period", "place", "text", title=f"{len(rows)} indicators")
     for r in rows:

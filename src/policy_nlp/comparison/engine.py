@@ -14,7 +14,7 @@ from ..errors import PolicyNLPError, StoreError
 from ..model import Document
 from ..vocabulary import CONTENT_ROLES, ROLES, check_choice
 from ..store import open_store
-from .indicators import align_indicators
+from .indicators import align_indicators, focus_text
 from .passages import align, similarity_matrix
 from .sentences import judge, sentence_vectors, split_documents
 
@@ -148,6 +148,17 @@ def indicator_vectors(doc: Document, encode) -> np.ndarray:
     return vectors[[row[t] for t in texts]]
 
 
+def focus_vectors(indicators: list, encode) -> np.ndarray | None:
+    """One vector per indicator of "subject: words around the figure" (each distinct text once)."""
+    if not indicators:
+        return None
+    texts = [focus_text(i) for i in indicators]
+    distinct = list(dict.fromkeys(texts))
+    vectors = encode(distinct)
+    row = {text: k for k, text in enumerate(distinct)}
+    return vectors[[row[t] for t in texts]]
+
+
 def _require_vectors(doc: Document, dim: int | None = None) -> np.ndarray:
     if doc.embeddings is None:
         if not doc.passages and dim:
@@ -261,7 +272,8 @@ def _compare(store, docs: list[str | int], role: str | None, threshold: float | 
     keep = {d.stem: [k for k, i in enumerate(d.indicators) if not role or i.section_role == role] for d in loaded}
     by_doc = {d.stem: [d.indicators[k] for k in keep[d.stem]] for d in loaded}
     vectors_by_doc = {d.stem: indicator_vectors(d, encode)[keep[d.stem]] for d in loaded}
-    result.indicators = [asdict(row) for row in align_indicators(by_doc, vectors_by_doc)]
+    focus_by_doc = {stem: focus_vectors(inds, encode) for stem, inds in by_doc.items()}
+    result.indicators = [asdict(row) for row in align_indicators(by_doc, vectors_by_doc, focus_by_doc)]
     return result
 
 

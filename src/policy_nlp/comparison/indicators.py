@@ -1,9 +1,13 @@
-"""Indicators about the same subject across documents, values side by side in comparable units."""
+"""Indicators about the same subject across documents, values side by side in comparable units, each pair
+with the reason it was made."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+
+from .measures import Measure, compatible, in_unit_of, measure
 
 _STOP = {
     "the", "a", "an", "of", "in", "for", "and", "to", "number", "total", "its", "their", "all", "new", "such",
@@ -32,20 +36,39 @@ def subject_similarity(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb)
 
 
-def comparable(indicator) -> tuple[str, float, str]:
-    """(dimension, value, unit) with units reconciled: fractions become percent, counts stay absolute."""
-    kind, value, unit = indicator.kind, float(indicator.value), indicator.unit or ""
-    if kind == "fraction":
-        return "percent", value * 100.0, "%"
-    if kind == "percent" or unit == "%":
-        return "percent", value, "%"
-    if kind == "money":
-        return f"money:{unit}", value, unit
-    if kind in ("rank",):
-        return "rank", value, ""
-    if kind in ("growth", "ratio"):
-        return kind, value, unit
-    return f"count:{unit}", value, unit
+# Administrative levels: "national platforms" and "provincial-level platforms" are two different stocks
+# however alike the rest of their words and sentences.
+_LEVELS = {"national": "national", "nationwide": "national", "country": "national", "federal": "national",
+           "provincial": "provincial", "province": "provincial", "state": "provincial", "municipal": "city",
+           "city": "city", "prefecture": "city", "prefectural": "city", "county": "county", "district": "district"}
+
+
+def _levels(subject: str) -> set[str]:
+    return {_LEVELS[w] for w in re.findall(r"[a-z]+", subject.lower()) if w in _LEVELS}
+
+
+def levels_conflict(a: str, b: str) -> bool:
+    la, lb = _levels(a), _levels(b)
+    return bool(la and lb and not la & lb)
+
+
+def focus_text(indicator, before: int = 6, after: int = 8) -> str:
+    """The subject and the words around the figure: "subject: … served nearly 95,000 enterprises, of which …".
+
+    The whole sentence says what the passage is about; a long sentence with five figures gives all
+    five the same vector. The clause around the figure says what this one counts."""
+    sentence, raw = indicator.sentence or "", indicator.raw_text
+    # Whole-word matches only ("11" is not the start of "115"); of several, the one nearest the
+    # indicator's offset (offsets may count from the passage, not the sentence).
+    starts = [m.start() for m in re.finditer(rf"(?<![\w.,]){re.escape(raw)}(?![\w])", sentence)] if raw else []
+    at = min(starts, key=lambda k: abs(k - indicator.start)) if starts else -1
+    if at < 0:
+        return f"{indicator.indicator}: {sentence}"
+    low = sentence.rfind(";", 0, at) + 1
+    high = sentence.find(";", at + len(raw))
+    high = len(sentence) if high < 0 else high
+    words = sentence[low:at].split()[-before:] + [raw] + sentence[at + len(raw):high].split()[:after]
+    return f"{indicator.indicator}: {' '.join(words)}"
 
 
 # Two figures of one sentence ("from 28% at present to 55% by 2028") share subject and sentence, so
@@ -53,58 +76,147 @@ def comparable(indicator) -> tuple[str, float, str]:
 # (present with present, target with target). Small enough not to reorder any other candidates.
 _SAME_TIME_FRAME_BONUS = 0.005
 
+# Mean cosine of context and focus at or above which two figures count the same thing (hand-labelled
+# pairs in benchmarks/gold/compare_indicator_pairs.json).
+THRESHOLD = 0.56
+
 
 def _time_frame(indicator) -> str:
-    period = (getattr(indicator, "period", "") or "").lower()
+    """"now", "target", "since" (a change accumulated since a date: "added 45,000 racks since 2021") or ""."""
+    period = (getattr(indicator, "period", "") or "").lower().strip()
     if re.search(r"\b(?:present|current|currently|now|today|to date|so far)\b", period):
         return "now"
     if re.match(r"(?:by|until|before|in)\b.*\b20\d\d\b", period) and getattr(indicator, "section_role", "") == "recommendation":
         return "target"
+    if period.startswith("since"):
+        return "since"
     return ""
+
+
+def frames_clash(x, y) -> bool:
+    """A target never stands beside a present level, a proposal (a recommendation's figure) beside an
+    observed one (status, dilemma), nor a change since a date beside a level."""
+    fx, fy = _time_frame(x), _time_frame(y)
+    if fx != fy and "since" in (fx, fy):
+        return True
+    if fx and fy and fx != fy:
+        return True
+    roles = {getattr(x, "section_role", ""), getattr(y, "section_role", "")}
+    return "recommendation" in roles and bool(roles & {"status", "dilemma"})
+
+
+# Per order of magnitude beyond the first by which two counts (or sums, or quantities) differ: 210 data
+# centres and 310,000 racks in data centres share words, not an object; a province's 500,000 firms
+# and another's 31,000 can still meet.
+_MAGNITUDE_PENALTY = 0.04
+
+
+def magnitude_penalty(a: Measure, b: Measure) -> float:
+    if a.dimension in ("share", "rank") or a.dimension.startswith(("change", "fold")):
+        return 0.0
+    low, high = sorted((abs(a.value), abs(in_unit_of(b, a).value)))
+    if low <= 0:
+        return 0.0
+    return _MAGNITUDE_PENALTY * max(0.0, math.log10(high / low) - 1.0)
 
 
 @dataclass
 class IndicatorRow:
     subject: str
     dimension: str
-    values: dict  # document stem -> {value, unit, raw_text, period, place, page, section}
+    values: dict  # document stem -> {value, unit, raw_text, indicator, period, place, page, section, sentence}
     similarity: float
+    # Why these figures stand side by side: "same subject '5G base stations' (similarity 0.83); both counts"
+    # (one clause per pair of documents joined, when the row spans more than two).
+    reason: str = ""
 
 
-def _scores(a: list, b: list, va, vb) -> list[tuple[float, int, int]]:
-    """Candidate (score, i, j) pairs of the same dimension.
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    i: int
+    j: int
+    reason: str
 
-    With embeddings of "subject: sentence" (first comparison, then the store cache) the score is their
-    cosine: it sees that "items of industrial equipment connected" and "machines
-    and devices linked" count the same thing. Without, shared subject words.
+
+def _kind_words(x, y, mx: Measure) -> str:
+    if x.kind == y.kind or mx.dimension != "share":
+        return f"both {mx.label}"
+    return f"both {mx.label} ({x.kind} and {y.kind}, shown in percent)"
+
+
+def pair_reason(x, y, score: float, mx: Measure) -> str:
+    sx, sy = (x.indicator or "").strip(), (y.indicator or "").strip()
+    if sx.lower() == sy.lower() and sx:
+        subject = f"same subject '{sx}'"
+    elif sx and sy:
+        subject = f"same subject: '{sx}' ~ '{sy}'"
+    else:
+        subject = "same context"
+    frame = _time_frame(x)
+    when = {"now": "; both present levels", "target": "; both targets"}.get(frame, "") if frame == _time_frame(y) else ""
+    return f"{subject} (similarity {score:.2f}); {_kind_words(x, y, mx)}{when}"
+
+
+def _cosine(va, vb, i: int, j: int) -> float | None:
+    if va is None or vb is None or len(va) <= i or len(vb) <= j:
+        return None
+    return float(va[i] @ vb[j])
+
+
+# Weight of the sentence cosine against the cosine of the words around the figure.
+_CONTEXT_WEIGHT = 0.5
+
+
+def _meaning(context: float | None, focus: float | None, x, y) -> float:
+    if context is not None and focus is not None:
+        return _CONTEXT_WEIGHT * context + (1.0 - _CONTEXT_WEIGHT) * focus
+    if context is not None or focus is not None:
+        return context if context is not None else focus
+    return subject_similarity(x.indicator, y.indicator)
+
+
+def _candidates(a: list, b: list, context: tuple, focus: tuple) -> list[_Candidate]:
+    """Pairs that may stand side by side, best first: same dimension (measures.py), no clash of
+    administrative level or time frame (frames_clash), scored by meaning less a penalty for figures
+    orders of magnitude apart.
+
+    With vectors the score is the mean of two cosines: "subject: sentence" (what the passage is
+    about) and "subject: words around the figure" (what this figure counts; a sentence of five
+    figures gives all five the same sentence vector). It sees that "items of industrial equipment
+    connected" and "machines and devices linked" count the same thing. Without, shared subject words.
     """
+    ma, mb = [measure(x) for x in a], [measure(y) for y in b]
     out = []
     for i, x in enumerate(a):
-        dim = comparable(x)[0]
         for j, y in enumerate(b):
-            if comparable(y)[0] != dim:
+            if not compatible(ma[i], mb[j]) or levels_conflict(x.indicator or "", y.indicator or ""):
                 continue
-            if va is not None and vb is not None:
-                score = float(va[i] @ vb[j])
-            else:
-                score = subject_similarity(x.indicator, y.indicator)
-            if _time_frame(x) and _time_frame(x) == _time_frame(y):
+            if frames_clash(x, y):
+                continue
+            score = _meaning(_cosine(*context, i, j), _cosine(*focus, i, j), x, y)
+            score -= magnitude_penalty(ma[i], mb[j])
+            fx = _time_frame(x)
+            if fx and fx == _time_frame(y):
                 score += _SAME_TIME_FRAME_BONUS
-            out.append((score, i, j))
-    return sorted(out, reverse=True)
+            out.append(_Candidate(score, i, j, pair_reason(x, y, score, ma[i])))
+    return sorted(out, key=lambda c: (-c.score, c.i, c.j))
 
 
 def align_indicators(by_doc: dict[str, list], vectors: dict[str, object] | None = None,
-                     threshold: float = 0.5, word_threshold: float = 0.5) -> list[IndicatorRow]:
+                     focus: dict[str, object] | None = None, threshold: float = THRESHOLD,
+                     word_threshold: float = 0.5) -> list[IndicatorRow]:
     """Rows of indicators about the same subject, at most one per document.
 
     Each pair of documents is matched one-to-one, best score first; matches are
     then chained into rows across documents (A~B and B~C give one row A, B, C).
+    `vectors`: "subject: sentence" per indicator; `focus`: "subject: words around the figure".
     """
     stems = list(by_doc)
-    vectors = vectors or {}
+    vectors, focus = vectors or {}, focus or {}
     parent: dict[tuple[str, int], tuple[str, int]] = {}
     best: dict[tuple[str, int], float] = {}
+    reasons: dict[tuple[str, str], list[tuple[tuple[str, int], str]]] = {}
 
     def find(node):
         while parent.setdefault(node, node) != node:
@@ -114,19 +226,21 @@ def align_indicators(by_doc: dict[str, list], vectors: dict[str, object] | None 
     for x in range(len(stems)):
         for y in range(x + 1, len(stems)):
             sa, sb = stems[x], stems[y]
-            va, vb = vectors.get(sa), vectors.get(sb)
-            limit = threshold if va is not None and vb is not None else word_threshold
+            context, near = (vectors.get(sa), vectors.get(sb)), (focus.get(sa), focus.get(sb))
+            has_vectors = all(v is not None for v in context) or all(v is not None for v in near)
+            limit = threshold if has_vectors else word_threshold
             used_a, used_b = set(), set()
-            for score, i, j in _scores(by_doc[sa], by_doc[sb], va, vb):
-                if score < limit:
+            for c in _candidates(by_doc[sa], by_doc[sb], context, near):
+                if c.score < limit:
                     break
-                if i in used_a or j in used_b:
+                if c.i in used_a or c.j in used_b:
                     continue
-                used_a.add(i)
-                used_b.add(j)
-                parent[find((sa, i))] = find((sb, j))
-                for node in ((sa, i), (sb, j)):
-                    best[node] = max(best.get(node, 0.0), score)
+                used_a.add(c.i)
+                used_b.add(c.j)
+                parent[find((sa, c.i))] = find((sb, c.j))
+                reasons.setdefault((sa, sb), []).append(((sa, c.i), c.reason))
+                for node in ((sa, c.i), (sb, c.j)):
+                    best[node] = max(best.get(node, 0.0), c.score)
     groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
     for node in list(parent):
         groups.setdefault(find(node), []).append(node)
@@ -137,18 +251,22 @@ def align_indicators(by_doc: dict[str, list], vectors: dict[str, object] | None 
         if len(set(docs)) < 2 or len(set(docs)) != len(docs):
             continue  # a chain that reaches two indicators of one document is ambiguous
         members.sort(key=lambda node: stems.index(node[0]))
+        first = by_doc[members[0][0]][members[0][1]]
+        anchor = measure(first)
         values = {}
         for stem, index in members:
             ind = by_doc[stem][index]
-            _, value, unit = comparable(ind)
+            m = in_unit_of(measure(ind), anchor)
             values[stem] = {
-                "value": value, "unit": unit, "raw_text": ind.raw_text, "indicator": ind.indicator,
+                "value": m.value, "unit": m.unit, "raw_text": ind.raw_text, "indicator": ind.indicator,
                 "period": ind.period, "place": ind.place, "page": ind.page, "section": ind.section,
                 "sentence": ind.sentence,
             }
-        first = by_doc[members[0][0]][members[0][1]]
+        edges = [(pair, why) for pair, items in reasons.items() if set(pair) <= set(docs)
+                 for node, why in items if node in members]
+        reason = edges[0][1] if len(edges) == 1 else " | ".join(f"{a} ~ {b}: {why}" for (a, b), why in edges)
         order.append((stems.index(members[0][0]), members[0][1]))
-        rows.append(IndicatorRow(subject=first.indicator or first.raw_text, dimension=comparable(first)[0], values=values,
-                                 similarity=round(min(best[node] for node in members), 3)))
+        rows.append(IndicatorRow(subject=first.indicator or first.raw_text, dimension=anchor.dimension, values=values,
+                                 similarity=round(min(best[node] for node in members), 3), reason=reason))
     # In reading order of the first document that has the indicator.
     return [row for _, row in sorted(zip(order, rows), key=lambda pair: pair[0])]

@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 from ..export import OutputError
+from ..formatting import with_unit
 from .engine import Comparison
 
 _CSS = """
@@ -104,7 +105,7 @@ def render_html(comparison: Comparison) -> str:
 
     out.append(f"<h2>Indicators side by side ({len(comparison.indicators)})</h2>")
     if comparison.indicators:
-        out.append("<table><tr><th>subject</th>" + "".join(f"<th>{escape(d)}</th>" for d in docs) + "</tr>")
+        out.append("<table><tr><th>subject</th>" + "".join(f"<th>{escape(d)}</th>" for d in docs) + "<th>why paired</th></tr>")
         for row in comparison.indicators:
             cells = []
             for d in docs:
@@ -115,10 +116,10 @@ def render_html(comparison: Comparison) -> str:
                 ref = {"document": d, "page": v["page"], "section": v["section"]}
                 detail = " · ".join(x for x in (v["period"], v["place"]) if x)
                 cells.append(
-                    f"<td class='num'>{v['value']:,.4g} {escape(v['unit'])}<div class='src'>{escape(v['raw_text'])}"
+                    f"<td class='num'>{escape(with_unit(v['value'], v['unit']))}<div class='src'>{escape(v['raw_text'])}"
                     f"{(' — ' + escape(detail)) if detail else ''}</div>{_link(comparison, ref)}</td>"
                 )
-            out.append(f"<tr><td>{escape(row['subject'])}</td>{''.join(cells)}</tr>")
+            out.append(f"<tr><td>{escape(row['subject'])}</td>{''.join(cells)}<td class='note'>{escape(row.get('reason', ''))}</td></tr>")
         out.append("</table>")
     out.append("</body></html>")
     return "\n".join(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..export import write_rows
+from ..formatting import with_unit
 from .engine import Comparison
 
 
@@ -35,12 +36,15 @@ def write_csv_tables(comparison: Comparison, folder: str | Path) -> list[Path]:
                                           "passage_text", "nearest_document", "nearest_text"])
     ind_rows = []
     for row in comparison.indicators:
-        flat = {"subject": row["subject"], "dimension": row["dimension"]}
+        flat = {"subject": row["subject"], "dimension": row["dimension"], "reason": row.get("reason", "")}
         for stem in docs:
             v = row["values"].get(stem) or {}
             for key in ("value", "unit", "period", "place", "page", "raw_text"):
                 flat[f"{stem}_{key}"] = v.get(key)
+            # As a reader checks it against the PDF: every digit, thousands separated, with its unit.
+            flat[f"{stem}_figure"] = with_unit(v["value"], v["unit"]) if v else ""
         ind_rows.append(flat)
     written.append(folder / "indicators.csv")
-    write_rows(ind_rows, written[-1], ["subject", "dimension", *[f"{s}_{k}" for s in docs for k in ("value", "unit", "period", "place", "page", "raw_text")]])
+    keys = ("figure", "value", "unit", "period", "place", "page", "raw_text")
+    write_rows(ind_rows, written[-1], ["subject", "dimension", "reason", *[f"{s}_{k}" for s in docs for k in keys]])
     return written
