@@ -10,6 +10,7 @@ its digits?" ("001", "040301", a run of 40 digits).
 from __future__ import annotations
 
 import re
+from typing import Container
 
 from spacy.tokens import Doc
 
@@ -72,8 +73,10 @@ def coding_label(text: str, start: int, end: int) -> bool:
     return _CODING.match(text, end) is not None and _CODING_BEFORE.search(text, max(0, start - 8), start) is not None
 
 
-def labelled_tokens(doc: Doc, found: Found) -> set[int]:
-    """Numbers labelled by the word before them ("Table 2", "phases 3, 5 and 7") or after ("14 CFR")."""
+def labelled_tokens(doc: Doc, found: Found, currency_signs: Container[str] = ()) -> set[int]:
+    """Numbers labelled by the word before them ("Table 2", "phases 3, 5 and 7") or after ("14 CFR").
+
+    A currency code before a number is no label ("ZAR 450", "NZD 40")."""
     out: set[int] = set()
     for s, e in found.get("IDENT"):
         k = e - 1
@@ -89,7 +92,7 @@ def labelled_tokens(doc: Doc, found: Found) -> set[int]:
         out.add(s)
     for s, e in found.get("IDENT_CAPS"):
         word = doc[s].text
-        if len(word) >= 2 and word not in NOT_LABELS:
+        if len(word) >= 2 and word not in NOT_LABELS and word not in currency_signs:
             out.add(e - 1)
     return out
 

@@ -180,7 +180,7 @@ class _Scan:
     def _identifier_tokens(self) -> set[int]:
         """Labelled numbers (identifiers.labelled_tokens) and names with a number ("Boeing 737")."""
         doc = self.doc
-        out = labelled_tokens(doc, self.found)
+        out = labelled_tokens(doc, self.found, self.lex.currency_signs)
         for s, e in self.found.get("IDENT_TITLE"):
             # "Boeing 737", "Vision 2030": a proper noun naming a thing. A capital at the start of a
             # sentence is no such cue ("Over 130 million"), nor are months, and a figure with a
@@ -188,7 +188,7 @@ class _Scan:
             word, number = doc[s], doc[e - 1]
             if s == 0 or doc[s - 1].text in (".", "!", "?", ":", ";", "•", "\n") or doc[s - 1].is_space:
                 continue
-            if word.lower_ in _MONTH_WORDS or word.text in NOT_LABELS:
+            if word.lower_ in _MONTH_WORDS or word.text in NOT_LABELS or word.text in self.lex.currency_signs:
                 continue
             if e < len(doc) and (doc[e].text in ("%", "％") or doc[e].lower_ in SCALE_WORDS):
                 continue

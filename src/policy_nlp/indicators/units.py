@@ -30,6 +30,9 @@ _CALENDAR = {"years", "months", "weeks", "days", "h", "decades"}
 # After "per", a unit counts one: "USD/month", "bbl/day", "USD/work-hour" (codes are plurals).
 _SINGULAR = {"years": "year", "months": "month", "weeks": "week", "days": "day", "decades": "decade",
              "centuries": "century", "work-hours": "work-hour", "points": "point", "times": "time"}
+# What may follow a currency name that is also an English word ("won", "real", "rand").
+_AMBIGUOUS_NEXT = re.compile(
+    r"[ \u00a0]*(?:$|[.,;:!?)(\[\]]|(?:per|a|an|each|in|for|to|and|or|from|on|at|of|was|were|is|are)\b)")
 # Prefixed symbols that spell English words: "2 as discussed", "∼3500 at 5%" are no attoseconds or
 # attotonnes.
 _WORD_SYMBOLS = {"as", "at", "am", "pm"}
@@ -56,6 +59,8 @@ class UnitLexicon:
 
     def __init__(self, path: str | Path) -> None:
         self.words: dict[str, _Entry] = {}
+        self.capital_forms: set[str] = set()  # "USD", "ALL": not when written "usd", "all"
+        self.ambiguous_forms: set[str] = set()  # "won", "real", "rand": see _AMBIGUOUS_NEXT
         self.symbols: dict[str, _Entry] = {}
         self.currency_signs: dict[str, str] = {}
         self.prefixes: dict[str, int] = {}
@@ -63,10 +68,14 @@ class UnitLexicon:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
-            kind_of_row, forms, code, kind = (line.split("\t") + ["", "", ""])[:4]
-            for form in forms.split("|"):
+            kind_of_row, forms, code, kind, flag = (line.split("\t") + ["", "", "", ""])[:5]
+            for form in filter(None, forms.split("|")):
                 if kind_of_row in ("word", "money"):
                     self.words[form.lower()] = _Entry(code, "money" if kind_of_row == "money" else kind)
+                    if len(form) >= 2 and form.isupper():
+                        self.capital_forms.add(form.lower())
+                    if flag == "ambiguous":
+                        self.ambiguous_forms.add(form.lower())
                 elif kind_of_row == "symbol":
                     self.symbols[form] = _Entry(code, kind)
                 elif kind_of_row == "currency":
@@ -104,19 +113,27 @@ class UnitLexicon:
         return self._with_per(text, best)
 
     def word_unit_at(self, text: str, i: int) -> Unit | None:
-        """A unit written as a word ("gallon", "yuan") that starts at `i`, without "per X"."""
-        return self._word_at(text, i)
+        """A unit written as a word ("gallon", "yuan") that starts at `i`, without "per X".
+
+        Not the names that are English words too: "a real problem" holds no Brazilian real."""
+        unit = self._word_at(text, i)
+        if unit is not None and text[i:unit.end].lower() in self.ambiguous_forms:
+            return None
+        return unit
 
     def _word_at(self, text: str, i: int) -> Unit | None:
         m = self._word_re.match(text, i)
         if not m:
             return None
-        key = re.sub(r"[ \u00a0-]", " ", m.group(0).lower())
-        entry = self.words.get(key) or self.words.get(m.group(0).lower())
+        word = m.group(0).lower()
+        key = re.sub(r"[ \u00a0-]", " ", word)
+        entry = self.words.get(key) or self.words.get(word)
         if entry is None:
             return None
-        # All-caps codes ("RMB", "USD") must be written in capitals; "won"/"real"/"mu" need a
-        # number right before them, which the caller guarantees.
+        if word in self.capital_forms and m.group(0).islower():
+            return None  # "5 all", "10 top": words, not the codes ALL and TOP
+        if word in self.ambiguous_forms and not _AMBIGUOUS_NEXT.match(text, m.end()):
+            return None  # "3 won the race", "5 real problems"; but "5,000 won." and "20 rand a day"
         return Unit(i, m.end(), entry.code, entry.kind)
 
     def _inch_at(self, text: str, i: int) -> Unit | None:
