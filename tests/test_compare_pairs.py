@@ -38,7 +38,11 @@ def test_levels_and_frames():
     now = ind("28%", 28, "percent", "%", "share", period="at present", role="recommendation")
     target = ind("55%", 55, "percent", "%", "share", period="by 2028", role="recommendation")
     assert frames_clash(now, target)
-    assert frames_clash(ind("45,000", 45000, subject="racks", period="since 2021"), ind("310,000", 310000, subject="racks"))
+    added = ind("45,000", 45000, subject="racks", period="since 2021")
+    added.change = "increase"
+    assert frames_clash(added, ind("310,000", 310000, subject="racks"))
+    span = ind("10 trillion yuan", 1e13, "money", "CNY", "industrial investment", period="since the 13th Five Year Plan")
+    assert not frames_clash(span, ind("3 trillion yuan", 3e12, "money", "CNY", "manufacturing investment"))
     assert frames_clash(ind("two", 2, subject="platforms", role="recommendation"), ind("Three", 3, subject="platforms"))
 
 

@@ -82,23 +82,28 @@ THRESHOLD = 0.56
 
 
 def _time_frame(indicator) -> str:
-    """"now", "target", "since" (a change accumulated since a date: "added 45,000 racks since 2021") or ""."""
+    """"now", "target" or ""."""
     period = (getattr(indicator, "period", "") or "").lower().strip()
     if re.search(r"\b(?:present|current|currently|now|today|to date|so far)\b", period):
         return "now"
     if re.match(r"(?:by|until|before|in)\b.*\b20\d\d\b", period) and getattr(indicator, "section_role", "") == "recommendation":
         return "target"
-    if period.startswith("since"):
-        return "since"
     return ""
+
+
+def _increment(indicator) -> bool:
+    """A change accumulated since a date ("has added 45,000 racks since 2021"), not a level. A total
+    over a span ("since the 13th Five Year Plan, 10 trillion yuan of investment") has no change."""
+    period = (getattr(indicator, "period", "") or "").lower().strip()
+    return period.startswith("since") and bool(getattr(indicator, "change", ""))
 
 
 def frames_clash(x, y) -> bool:
     """A target never stands beside a present level, a proposal (a recommendation's figure) beside an
     observed one (status, dilemma), nor a change since a date beside a level."""
-    fx, fy = _time_frame(x), _time_frame(y)
-    if fx != fy and "since" in (fx, fy):
+    if _increment(x) != _increment(y):
         return True
+    fx, fy = _time_frame(x), _time_frame(y)
     if fx and fy and fx != fy:
         return True
     roles = {getattr(x, "section_role", ""), getattr(y, "section_role", "")}
