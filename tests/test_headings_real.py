@@ -299,3 +299,37 @@ def test_chinese_enumerated_headings_in_body_type(tmp_path):
     texts = [(h.number, h.text) for h in detect_headings(extract_pdf(path))]
     assert ("（一）", "新增发行H股") in texts
     assert ("（二）", "重大资产出售事项进展") in texts
+
+
+def test_larger_type_after_the_text_has_begun_is_a_heading_not_the_title(tmp_path):
+    """An excerpt that starts mid-chapter: body text first, then a 14 pt line. The title opens a
+    document, so this is the section's heading and the document has no printed title."""
+    path = tmp_path / "excerpt.pdf"
+    c = _canvas(path)
+    page = _Page(c)
+    page.paragraph(BODY)
+    page.paragraph(BODY)
+    page.line("Students with disabilities", "Helvetica-Bold", 14, 22)
+    page.paragraph(BODY)
+    c.showPage()
+    c.save()
+    doc = extract_pdf(path)
+    outline = detect_headings(doc)
+    assert doc.title == ""
+    assert [h.text for h in outline] == ["Students with disabilities"]
+
+
+def test_a_line_repeating_a_word_is_column_heads_read_across_not_a_heading(tmp_path):
+    path = tmp_path / "survey.pdf"
+    c = _canvas(path)
+    page = _Page(c)
+    page.line("Survey of Rural Water Users", "Helvetica-Bold", 16, 30)
+    page.line("Results of the survey", "Times-Bold", 12, 18)
+    page.paragraph(BODY)
+    page.line("VERY IMPORTANT IMPORTANT NEUTRAL NOT IMPORTANT", "Times-Bold", 10.5, 18)  # a chart legend
+    page.line("Purpose and scope Integration and and implementation", "Times-Bold", 10.5, 18)  # table heads
+    page.paragraph(BODY)
+    c.showPage()
+    c.save()
+    doc = extract_pdf(path)
+    assert [h.text for h in detect_headings(doc)] == ["Results of the survey"]

@@ -88,3 +88,21 @@ def test_context_without_surroundings_keeps_the_documents_place() -> None:
     passage = "The province built 327 smart factories."
     assert extract_from_texts([passage], context=document)[0][0].place == "Lanshan"
     assert extract_from_texts([passage], context=document, surroundings=[["Factories"]])[0][0].place == ""
+
+
+def test_table_cells_are_read_once_from_the_grid_not_again_from_their_row_passage() -> None:
+    from policy_nlp.model import Page, Table
+
+    doc = _document(
+        [("Water supply in Hexi", 1, "status")],
+        [(0, 1, "Hexi extended its network last year.")],
+    )
+    table = Table(page=1, bbox=(72, 300, 500, 400), rows=[["County", "Stations (2021)"], ["Gaotai", "42"], ["Linze", "17"]],
+                  caption="Table 1 Water stations by county", section=0)
+    doc.pages = [Page(number=1, width=595, height=842, tables=[table])]
+    doc.passages.append(Passage(text="Table 1 Water stations by county: Gaotai | Stations (2021): 42", page=1,
+                                section="Water supply in Hexi / [table 1]", seq=1, section_index=0, kind="table"))
+    found = _mined(doc)
+    assert sorted(i.value for i in found) == [17, 42]
+    gaotai = next(i for i in found if i.value == 42)
+    assert gaotai.page == 1 and gaotai.section_role == "status" and gaotai.section.endswith("[table 1]")

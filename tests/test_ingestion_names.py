@@ -160,11 +160,12 @@ def test_schema_1_store_is_upgraded_on_open(small_pdfs, db):
     conn = sqlite3.connect(db)
     conn.execute("DROP TABLE document_names")
     conn.execute("ALTER TABLE headings DROP COLUMN evidence")  # schema 3's
+    conn.execute("ALTER TABLE passages DROP COLUMN kind")  # schema 4's
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
     with open_store(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert store.resolve("beta").name == "beta.pdf"
     renamed = small_pdfs[1].with_name("beta_v2.pdf")
     small_pdfs[1].rename(renamed)
@@ -176,14 +177,31 @@ def test_schema_2_store_gains_heading_evidence_on_open(db):
     ingest([paper], db)
     conn = sqlite3.connect(db)
     conn.execute("ALTER TABLE headings DROP COLUMN evidence")
+    conn.execute("ALTER TABLE passages DROP COLUMN kind")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()
     with open_store(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 4
         outline = store.load(paper.stem).outline
         assert outline and all(h.evidence == "" for h in outline)  # stored before: unknown
     ingest([paper], db, force=True)
     with open_store(db) as store:
         outline = store.load(paper.stem).outline
         assert outline and all(h.evidence for h in outline)  # written again: recorded
+
+
+def test_schema_3_store_marks_its_table_rows_on_open(db):
+    paper = Path(__file__).resolve().parents[1] / "corpora" / "elderly_care_services_report.pdf"
+    ingest([paper], db)
+    with open_store(db) as store:
+        kinds = [p.kind for p in store.load(paper.stem).passages]
+    assert "table" in kinds and "text" in kinds  # the sample report prints a table
+    conn = sqlite3.connect(db)
+    conn.execute("ALTER TABLE passages DROP COLUMN kind")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    with open_store(db) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert [p.kind for p in store.load(paper.stem).passages] == kinds  # known by their "[table N]" path

@@ -82,6 +82,7 @@ class Table:
     bbox: BBox
     rows: list[list[str]]
     caption: str = ""
+    section: int = -1  # index of the section it is printed in, set by the segment stage
 
 
 @dataclass
@@ -153,6 +154,7 @@ class Passage:
     role_confidence: float = 0.0
     role_evidence: str = ""
     section_index: int = -1
+    kind: str = "text"  # "text", or "table": one table row with its headers (segment/table_passages.py)
 
 
 @dataclass

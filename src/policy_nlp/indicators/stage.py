@@ -27,7 +27,25 @@ class _Run:
 
 
 def _passages(doc: Document) -> list[Passage]:
-    return [p for p in doc.passages if "references" not in (p.role, doc.sections[p.section_index].role)]
+    """The prose passages outside the reference list: a table row's numbers are read from its
+    grid (table_cells.py), where its headers say what each one is."""
+    return [p for p in doc.passages
+            if p.kind != "table" and "references" not in (p.role, doc.sections[p.section_index].role)]
+
+
+def _table_indicators(doc: Document) -> list[Indicator]:
+    from .table_cells import table_indicators
+
+    out: list[Indicator] = []
+    for number, table in enumerate(doc.tables, start=1):
+        section = doc.sections[table.section] if 0 <= table.section < len(doc.sections) else None
+        if section is not None and section.role == "references":
+            continue
+        for indicator in table_indicators(table, number=number, section=section.path if section else ""):
+            indicator.document = doc.stem
+            indicator.section_role = section.role if section else ""
+            out.append(indicator)
+    return out
 
 
 def _runs(passages: list[Passage]) -> list[_Run]:
@@ -98,6 +116,7 @@ def mine(docs: list[Document], pipeline: Pipeline) -> list[Document]:
                 indicator.section = passage.section
                 indicator.section_role = doc.sections[passage.section_index].role
                 doc.indicators.append(indicator)
+        doc.indicators += _table_indicators(doc)
     return docs
 
 

@@ -31,6 +31,9 @@ _CJK_NUMBER = re.compile(r"^(\d{1,2}\s?、|[（(][一二三四五六七八九十
 # A line that stops on a preposition, article or slash is cut from a longer text (a chart's label).
 _DANGLING = re.compile(r"(?:\s(?:of|the|and|or|to|for|in|with|that|which|à|de|des|du|la|le|les|et|ou|pour|sur|que)|/|,)$", re.IGNORECASE)
 _FORM = re.compile(r"[\u25a1\u2610\u2611\u2612]|^(?:none|n/?a|yes|no|nil|néant|无)$", re.IGNORECASE)  # tick boxes, empty answers
+# The same word twice in a row: labels of side-by-side cells or a chart legend read as one line.
+# Names repeat a capitalised word ("Walla Walla"), so only lower-case or all-capital words count.
+_REPEATED_WORD = re.compile(r"(?<![\w-])([^\W\d_A-Z]{2,}|[A-ZÀ-Ý]{2,})\s+\1(?![\w-])")
 _LEADERS = re.compile(r"(\.\s?){5,}|…{2,}")  # dot leaders of a table of contents
 _HONORIFIC = re.compile(r"^(mr|mrs|ms|dr|prof|professor|sir|dame|shri|smt|m\.|mme)\.?\s+[A-Z]", re.IGNORECASE)
 _MAX_CHARS = 200
@@ -70,6 +73,8 @@ def heading_evidence(block: Block, body_size: float, body_bold: bool, spaced: bo
         return ""  # a list item; a docket line or table note; a table's "—Continued" caption; a contents entry
     if rest[:1].islower() or re.search(r"\d\s?%$", text) or _DANGLING.search(text) or _FORM.search(text):
         return ""  # a sentence's tail set apart by a font change; a chart's label and its share
+    if _REPEATED_WORD.search(text):
+        return ""  # "Integration and and methodology", "IMPORTANT IMPORTANT": column heads read across
     named = bool(UNNUMBERED_NAMES.match(rest))  # "Conclusion", "V. Conclusion"
     label_alone = (text.endswith(".") and block.bold and not body_bold and len(text.split()) <= 14
                    and not re.search(r"[.;:!?]\s", rest))  # a run-in label that filled its lines

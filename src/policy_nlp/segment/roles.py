@@ -211,7 +211,9 @@ def assign_section_roles(sections: list[Section], lexicon: Lexicon) -> None:
         # A word label ("Annexe A", "Appendix B", "PART II") is part of what the heading says.
         words = f"{section.number} {section.heading}" if re.match(r"[^\W\d]{4,}", section.number) else section.heading
         hit = heading_role(words, position, lexicon) if section.level > 0 else None
-        if hit and not (parent and parent.role in CONTENT_ROLES and hit[0] == "other"):
+        # An "other" heading under a content section belongs to it ("Data" in "Status"), unless it
+        # stands at the very end: back matter ("Connect with GAO") after the last section's text.
+        if hit and not (parent and parent.role in CONTENT_ROLES and hit[0] == "other" and position < BACK_MATTER):
             section.role, section.role_confidence, section.role_evidence = hit[0], 0.95, f"heading: '{hit[1]}'"
         elif parent is not None and (parent.role in INHERITED or (parent.role == "other" and parent.role_evidence != NO_EVIDENCE)):
             # A subsection of "Methods" or "Appendix" stays "other" unless its own heading says more.
@@ -225,6 +227,8 @@ def assign_section_roles(sections: list[Section], lexicon: Lexicon) -> None:
 
 
 NO_EVIDENCE = "no evidence"
+# Where, as a share of the document's blocks, back matter may begin.
+BACK_MATTER = 0.9
 _REFERENCE_ENTRY = re.compile(r"^\s*(\[\d{1,3}\]|\d{1,3}\.\s+[A-Z][\w'-]+,\s+[A-Z])")
 
 

@@ -16,11 +16,13 @@ def segment(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     """Outline, sections, passages and heading-based roles of each document."""
     from . import segment_document
     from .references import mark_reference_runs
-    from .table_passages import add_table_passages
+    from .table_passages import add_table_passages, table_sections
 
     settings = pipeline.stage("segment")
     for doc in docs:
         segment_document(doc, settings)
+        for table, index in zip(doc.tables, table_sections(doc)):
+            table.section = index
         mark_reference_runs(doc)  # reference lists whose heading is missing or unrecognised
         if settings.get("table_passages", True):
             # After the reference runs: a table's rows of figures are not citations.

@@ -26,8 +26,8 @@ def table_tag(number: int) -> str:
 
 
 def is_table_passage(passage: Passage) -> bool:
-    """A passage made from a table row (its section path ends in "[table N]")."""
-    return bool(_TAG.search(passage.section))
+    """A passage made from a table row (Passage.kind; its section path also ends in "[table N]")."""
+    return passage.kind == "table" or bool(_TAG.search(passage.section))
 
 
 def table_path(section_path: str, number: int) -> str:
@@ -104,7 +104,7 @@ def table_passages(doc: Document, start_seq: int | None = None) -> list[Passage]
             out.append(Passage(
                 text=text, page=table.page, section=table_path(section.path if section else "", number), seq=seq,
                 role=section.role if section else "other", role_confidence=section.role_confidence if section else 0.0,
-                role_evidence="table row", section_index=index,
+                role_evidence="table row", section_index=index, kind="table",
             ))
             seq += 1
     return out

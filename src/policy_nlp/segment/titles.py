@@ -42,6 +42,16 @@ def _masthead_title(blocks: list[Block], body_size: float, body_bold: bool) -> B
     return max(words, key=lambda b: len(b.text)) if words else None
 
 
+def _first_paragraph(blocks: list[Block], body_size: float) -> int:
+    """Index of page 1's first paragraph of body text (or len(blocks)). A title opens the
+    document: larger type after the text has begun is a section's heading, as in an excerpt
+    that starts mid-chapter."""
+    for i, block in enumerate(blocks):
+        if not block.bold and abs(block.size - body_size) <= 0.5 and len(block.text.split()) >= 25:
+            return i
+    return len(blocks)
+
+
 def detect_title(doc: Document) -> str:
     """The largest text near the top of page 1; the metadata title when page 1 prints it."""
     if not doc.pages or not doc.pages[0].blocks:
@@ -50,14 +60,15 @@ def detect_title(doc: Document) -> str:
     page_text = " ".join(b.text for b in first.blocks)
     from_metadata = plausible_title(doc.metadata.get("Title", ""), page_text)
     running = _running_words(doc)
+    body_size, body_bold = body_style(doc)
+    opening = first.blocks[:_first_paragraph(first.blocks, body_size)]
     candidates = [
-        b for b in first.blocks
+        b for b in opening
         if b.bbox[1] < first.height * 0.5 and len(b.text) <= 300
         and not split_number(b.text.strip())[0]  # "PART I - DEFINITIONS" heads a part, not the document
         and not _NAMED.match(b.text.strip())  # "Abstract", "Summary": the first section's heading
     ]
     upper = [b for b in candidates if not _is_running_label(b, running)]
-    body_size, body_bold = body_style(doc)
     # Big text the running heads repeat: a publication's section label ("Proposed Rules", over a
     # masthead that names the document), or the title itself, repeated as a short running head.
     repeated = [b for b in candidates if b not in upper and b.size >= body_size + 1.5]

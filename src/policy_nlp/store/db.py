@@ -25,7 +25,7 @@ from ..model import Block, Document, Heading, Indicator, Line, Page, Passage, Se
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _APP_ID = 0x504E4C50  # "PNLP": marks the file as a policy_nlp store
 
 _SCHEMA = """
@@ -112,6 +112,7 @@ CREATE TABLE IF NOT EXISTS passages (
     role_confidence REAL NOT NULL,
     role_evidence TEXT NOT NULL,
     text TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'text',  -- 'text', or 'table' for a table row with its headers
     embedding BLOB  -- float16, L2-normalised, NULL when the embed stage did not run
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, seq);
@@ -294,11 +295,11 @@ class Store:
                 ],
             )
             cur.executemany(
-                "INSERT INTO passages (id, doc_id, seq, section_seq, page, section, role, role_confidence, role_evidence, text, embedding)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO passages (id, doc_id, seq, section_seq, page, section, role, role_confidence, role_evidence, text, embedding, kind)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (passage_base + i, doc_id, p.seq, p.section_index, p.page, p.section, p.role, p.role_confidence,
-                     p.role_evidence, p.text, vectors[i] if vectors else None)
+                     p.role_evidence, p.text, vectors[i] if vectors else None, p.kind)
                     for i, p in enumerate(doc.passages)
                 ],
             )
@@ -559,13 +560,13 @@ class Store:
             )
         ]
         rows = self.conn.execute(
-            "SELECT seq, section_seq, page, section, role, role_confidence, role_evidence, text, embedding"
+            "SELECT seq, section_seq, page, section, role, role_confidence, role_evidence, text, kind, embedding"
             " FROM passages WHERE doc_id = ? ORDER BY seq", (info.id,)
         ).fetchall()
         doc.passages = [
             Passage(text=text, page=page, section=section, seq=seq, role=role, role_confidence=conf,
-                    role_evidence=evidence, section_index=section_seq)
-            for seq, section_seq, page, section, role, conf, evidence, text, _ in rows
+                    role_evidence=evidence, section_index=section_seq, kind=kind)
+            for seq, section_seq, page, section, role, conf, evidence, text, kind, _ in rows
         ]
         ind_rows = self.conn.execute(
             f"SELECT {', '.join(_INDICATOR_COLUMNS[2:])}, embedding FROM indicators WHERE doc_id = ? ORDER BY seq", (info.id,)
@@ -835,7 +836,12 @@ def _check_or_create_schema(conn: sqlite3.Connection, path: Path) -> None:
 # An older schema version -> the statements that bring a store to the next version.
 # Schema 3: why each heading is one ("outline", "tagged", "numbered+bold", ...; see model.Heading).
 _EVIDENCE_SCHEMA = "ALTER TABLE headings ADD COLUMN evidence TEXT NOT NULL DEFAULT '';"
-_MIGRATIONS = {1: _NAMES_SCHEMA, 2: _EVIDENCE_SCHEMA}
+# Schema 4: table rows are passages too, marked by kind (their section path ends in "[table N]").
+_PASSAGE_KIND_SCHEMA = (
+    "ALTER TABLE passages ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';\n"
+    "UPDATE passages SET kind = 'table' WHERE section LIKE '%[table %]';"
+)
+_MIGRATIONS = {1: _NAMES_SCHEMA, 2: _EVIDENCE_SCHEMA, 3: _PASSAGE_KIND_SCHEMA}
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
