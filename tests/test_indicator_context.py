@@ -106,3 +106,11 @@ def test_table_cells_are_read_once_from_the_grid_not_again_from_their_row_passag
     assert sorted(i.value for i in found) == [17, 42]
     gaotai = next(i for i in found if i.value == 42)
     assert gaotai.page == 1 and gaotai.section_role == "status" and gaotai.section.endswith("[table 1]")
+
+
+def test_a_line_ending_in_a_dash_goes_on_so_phone_numbers_and_addresses_stay_whole() -> None:
+    from policy_nlp.indicators import extract_indicators
+
+    text = ("FOR FURTHER INFORMATION CONTACT: Jane Roe, Aerospace Engineer; phone and fax: 206-231-\n"
+            "3500; email: 9-\nANM-116-AD@faa.gov.\nThe rule affects 73 airplanes.")
+    assert [i.value for i in extract_indicators(text)] == [73]

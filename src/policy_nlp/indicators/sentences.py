@@ -23,6 +23,7 @@ _ABBREVIATIONS = {
 }
 _END = re.compile(r"[.!?]+[”’\")\]]*(?=\s+[\"“‘(\[]?[A-Z0-9\u4e00-\u9fff])")
 _REFERENCES = re.compile(r"^\s*(?:\d+\.?\s*)?(references|reference list|bibliography|works cited|literature cited|notes|endnotes|footnotes)\s*:?\s*$", re.IGNORECASE | re.MULTILINE)
+_LINE_END_DASHES = ("-", "\u2010", "\u2011", "\u2013", "\u2014")
 _HEADING_START = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+\S")
 # Can this sentence hold an indicator? Digits that are not only years, citation marks or
 # technology names, or a number word, or a growth verb, or a rank.
@@ -92,7 +93,9 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
         line = text[a:nl].rstrip()
         nxt = text[nl + 1:text.find("\n", nl + 1, end) if text.find("\n", nl + 1, end) >= 0 else end]
         words = text[pos:nl].split()
-        continues = (
+        # A line that ends in a dash is cut inside a word, a phone number or an address
+        # ("fax: 206-231-" | "3500; email: 9-" | "ANM-...@faa.gov"): it always goes on.
+        continues = line.endswith(_LINE_END_DASHES) and nxt.strip() != "" or (
             len(text[pos:nl]) >= 60
             # prose, not a title or an affiliation line: many lower-case words
             and sum(w[:1].islower() for w in words) >= 0.4 * len(words)
