@@ -84,12 +84,19 @@ def subject_of(doc: Doc, span: Span, skip: set[int], places: set[str], kind: str
         words = _run(doc, after + 1, skip, tagged, places, strip_owner=True)
         if words:
             words += _attachments(doc, words[-1].i + 1, skip, tagged, places)
-        if words and len(words) == 1 and words[0].lower_ in _GENERIC_WHOLES and tagged:
+        if words and _generic_whole(words, places) and tagged:
             # "86,000 rural households, about 42% of the total, now host ...": a share of the
             # figure written just before it
             k = span.start - 1
             if k >= 1 and doc[k].text == "," and k - 1 not in skip and upos(doc[k - 1]) == "NOUN":
                 return _join(_left_phrase(doc, k - 1, skip, tagged, places))
+            # "four ... platforms have been cultivated, accounting for 1/7 of the national total":
+            # a share of what the figure before it counts
+            counted = _counted_before(doc, span.start, skip, tagged, places)
+            if counted and len(words) > 1:
+                return f"{_join(words)} of {_join(counted)}"
+            if counted:
+                return _join(counted)
         if words and not (len(words) == 1 and words[0].lower_ in _GENERIC_WHOLES):
             if tagged and kind in ("percent", "fraction"):
                 # "60% of ... industrial investment has been invested in technological transformation"
@@ -124,6 +131,29 @@ def subject_of(doc: Doc, span: Span, skip: set[int], places: set[str], kind: str
                 return _join([t for t in head.subtree][:_MAX_TOKENS])
             return _phrase_of(head, skip, tagged, places, core)
     return ""
+
+
+_SCOPE_WORDS = {"national", "provincial", "municipal", "regional", "global", "world", "worldwide", "country", "nation",
+                "overall", "entire", "whole", "same", "state", "federal", "grand", "combined"}
+
+
+def _generic_whole(words: list[Token], places: set[str]) -> bool:
+    """ "the total", "the national total", "Shandong's overall total": a whole that names no thing."""
+    return words[-1].lower_ in _GENERIC_WHOLES and all(
+        w.lower_ in _SCOPE_WORDS or w.text in places or w.lower_ in _GENERIC_WHOLES for w in words[:-1])
+
+
+def _counted_before(doc: Doc, start: int, skip: set[int], tagged: bool, places: set[str]) -> list[Token]:
+    """What the nearest figure before `start` in the same clause counts ("four [platforms]")."""
+    k = start - 1
+    while k >= 0 and doc[k].text not in (";", ".") and k not in skip:
+        k -= 1
+    if k < 0 or k not in skip:
+        return []
+    while k + 1 < start and k + 1 in skip:
+        k += 1  # the figure's last token
+    words = _run(doc, k + 1, skip, tagged, places)
+    return words if words and words[-1].i < start else []
 
 
 # -- reading 2: the noun phrase after the number ------------------------------------------------
@@ -191,8 +221,12 @@ def _run(doc: Doc, i: int, skip: set[int], tagged: bool, places: set[str], strip
             out.append(t)  # "5G", "4K": a number glued into a name
         elif t.tag_ == "HYPH" or (t.text == "-" and not t.whitespace_):
             out.append(t)
-        elif t.lower_ in ("and", "&") and out and k + 1 < n and _np_token(doc[k + 1], tagged) and not upos(doc[k + 1]) == "PROPN":
+        elif t.lower_ in ("and", "&") and out and k + 1 < n and not upos(doc[k + 1]) == "PROPN" and (
+                _np_token(doc[k + 1], tagged) or _coordinated_modifier(doc, k + 1, tagged)):
             out.append(t)  # "research and development centers"
+            if not _np_token(doc[k + 1], tagged):
+                out.append(doc[k + 1])  # "cross industry and cross domain platforms": "cross" tagged a verb
+                k += 1
         elif tagged and t.tag_ in ("VBZ", "VBP") and t.text.islower() and t.text.endswith("s") and out and \
                 upos(out[-1]) in ("PROPN", "NOUN") and k + 1 < n and doc[k + 1].lower_ in ("on", "in", "of", "for", "at", "with"):
             out.append(t)  # "ETC lanes on highways": a plural noun mis-tagged as a verb
@@ -206,6 +240,20 @@ def _run(doc: Doc, i: int, skip: set[int], tagged: bool, places: set[str], strip
     while out and not _nounish(out[-1], tagged):
         out.pop()
     return out
+
+
+def _coordinated_modifier(doc: Doc, k: int, tagged: bool) -> bool:
+    """doc[k], after "and", opens a second modifier of the same head although its tag says verb:
+    "cross industry and cross domain industrial internet platforms". Only between modifiers: the
+    word before "and" is a singular noun or adjective (after a plural, "and" joins two things)
+    and a run of noun-phrase words ending in a plural noun follows."""
+    if not tagged or doc[k].tag_ != "VB" or doc[k - 2].tag_ not in ("NN", "JJ") or k + 1 >= len(doc) \
+            or doc[k + 1].tag_ != "NN":
+        return False  # "wage and fund additional places": a verb and its object
+    j = k + 1
+    while j < len(doc) and _np_token(doc[j], tagged):
+        j += 1
+    return j > k + 1 and doc[j - 1].tag_ == "NNS"
 
 
 def _nounish(t: Token, tagged: bool) -> bool:
