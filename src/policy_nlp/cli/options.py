@@ -109,10 +109,3 @@ def print_json(payload) -> None:
     import json
 
     typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
-
-
-def figure(value: float) -> str:
-    """1860000000000 -> "1,860,000,000,000"; 0.142857 -> "0.142857": digits a reader can check, no 1.86e+12."""
-    if value == int(value) and abs(value) < 1e16:
-        return f"{int(value):,}"
-    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.2f}"
