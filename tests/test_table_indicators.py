@@ -83,9 +83,12 @@ def test_spanning_header_and_ranges() -> None:
     ])
     layout = read_layout(table)
     assert layout.headers[1:] == ["Ethanol ($/gal) Last Week", "Ethanol ($/gal) Year Ago"]
-    iowa = table_indicators(table)[0]
-    assert (iowa.low, iowa.high, iowa.qualifier) == (pytest.approx(1.35), pytest.approx(1.42), "range")
-    assert iowa.unit == "USD/gal" and iowa.kind == "money" and iowa.indicator == "Ethanol Last Week"
+    low, high = table_indicators(table)[:2]
+    # A range is its two printed figures, each keeping the range; "Last Week" is when, not what.
+    assert [(i.raw_text, i.value) for i in (low, high)] == [("1.35", pytest.approx(1.35)), ("1.42", pytest.approx(1.42))]
+    assert (low.low, low.high, low.qualifier) == (pytest.approx(1.35), pytest.approx(1.42), "range") == (high.low, high.high, high.qualifier)
+    assert low.unit == "USD/gal" and low.kind == "money" and low.period == "Last Week"
+    assert (low.indicator, high.indicator) == ("Ethanol, low", "Ethanol, high")
 
 
 @pytest.mark.parametrize("cell, value", [

@@ -9,6 +9,7 @@ bars) are told apart by the graphics between them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from statistics import median
 
@@ -21,6 +22,8 @@ MIN_RULE_LENGTH = 40.0
 SAME_Y = 1.0  # the same rule drawn twice (line and rect) or in segments
 RULE_EXTENT_TOLERANCE = 4.0  # rules of one table start and end together
 PROSE_GAP_EM = 0.9  # a line whose word gaps are all narrower reads as running text
+HEADER_GAP_EM = 0.8  # a wider gap parts two column headers on one line
+MAX_HEADER_WORDS = 4  # per column header; a caption or a prose line has more
 
 
 @dataclass
@@ -137,9 +140,18 @@ def table_from_grid(grid: Grid, page_number: int, box: BBox, slabs: list[float],
         return None
     rows = _rows_by_slab(grid, slabs) if text_table and len(slabs) > 3 else line_rows
     rows = [row for row in rows if any(row)]
-    if not _looks_tabular(rows):
+    if not _looks_tabular(rows) or not (text_table or _has_amounts(rows)):
         return None
     return Table(page=page_number, bbox=box, rows=rows)
+
+
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def _has_amounts(rows: list[list[str]]) -> bool:
+    """Two cells or more hold a number that is not a year. Short cells of letters and years
+    between two gridlines of a chart (month initials, a legend "2017 2016 5 Yr Avg") are no table."""
+    return sum(1 for row in rows for c in row if is_numeric_cell(c) and not _YEAR.fullmatch(c.strip())) >= 2
 
 
 def _has_key_column(rows: list[list[str]]) -> bool:
@@ -191,16 +203,45 @@ def find_booktabs_tables(page, page_number: int, words: list[Word], rules: list[
             box = (min(r.x0 for r in run), run[0].y, max(r.x1 for r in run), run[-1].y)
             if any(_overlaps(box, t) for t in taken) or has_graphics(page, box):
                 continue
-            table = _region_table(page, page_number, box, run, words_in(words, box))
+            header = header_above(words, box, rules)
+            if header is not None:
+                box = (box[0], header, box[2], box[3])
+            table = _region_table(page, page_number, box, run, words_in(words, box), header is not None)
             if table is not None:
                 tables.append(table)
                 taken = taken + [box]
     return tables
 
 
-def _region_table(page, page_number: int, box: BBox, run: list[Rule], words: list[Word]) -> Table | None:
-    # The first rule below the top one closes the header (booktabs' midrule).
-    grid = build_grid(words, header_bottom=run[1].y) if words else None
+def header_above(words: list[Word], box: BBox, rules: list[Rule]) -> float | None:
+    """The top of a line of column headers set right above the region's top rule, or None.
+
+    A table boxed group by group (a box per commodity, a rule under each) prints its column
+    headers once, above the first box. Such a line sits within half a line of the rule, with
+    nothing ruled in between but the underlines of its own words, and reads as headers: two
+    or more short cells, none over the row labels' edge alone. A caption or prose above a
+    table is one long fragment and is never taken."""
+    x0, top, x1, _ = box
+    above = [w for w in words if x0 - 1 <= (w.x0 + w.x1) / 2 <= x1 + 1 and w.bottom <= top + 1]
+    if not above:
+        return None
+    line = text_lines(above, attach_marks=False)[-1]
+    size = median(w.size for w in line)
+    line_top, line_bottom = min(w.top for w in line), max(w.bottom for w in line)
+    if top - line_bottom > 0.6 * size:
+        return None
+    if any(line_bottom - 1 < r.y < top - SAME_Y and r.x1 - r.x0 > 0.5 * (x1 - x0) for r in rules):
+        return None
+    frags = fragments(line, HEADER_GAP_EM * size)
+    if len(frags) < 2 or any(len(frag) > MAX_HEADER_WORDS for frag in frags) or frags[-1][-1].x0 < x0 + 0.3 * (x1 - x0):
+        return None
+    return line_top - 1
+
+
+def _region_table(page, page_number: int, box: BBox, run: list[Rule], words: list[Word], header_on_top: bool = False) -> Table | None:
+    # The first rule below the top one closes the header (booktabs' midrule); with the header
+    # line above the top rule, the top rule does.
+    grid = build_grid(words, header_bottom=run[0].y if header_on_top else run[1].y) if words else None
     if grid is None:
         return None
     return table_from_grid(grid, page_number, box, [r.y for r in run], has_inner_verticals(page, box))

@@ -96,9 +96,36 @@ def find_ruled_tables(page, page_number: int) -> list[Table]:
         texts = _split_spanning_headers(found, page.chars, _cell_texts(found, page.chars))
         rows = [[normalize_text(cell or "") for cell in row] for row in texts]
         rows = [row for row in rows if any(row)]
-        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2 and not is_frame(rows):
             tables.append(Table(page=page_number, bbox=tuple(found.bbox), rows=repair_rows(rows)))
     return tables
+
+
+# Two numbers side by side ("1.35- 1.42 1.38- 1.43", "41.25 39.38"), no word between them.
+_NUMBERS_SIDE_BY_SIDE = re.compile(r"(?<!\S)[($]?\d[\d.,]*[%)]?[-–]?\s+[($]?\d[\d.,]*[%)]?(?!\S)")
+_LETTERS = re.compile(r"[A-Za-z]{2,}")
+# Lines of one cell that read as rows of a table inside it (a label, then numbers).
+MIN_INNER_ROWS = 3
+
+
+def is_frame(rows: list[list[str]]) -> bool:
+    """A ruled grid that only boxes the page's parts: some cell holds a whole table of its own.
+
+    A newsletter draws a box per group of rows and one beside them for a chart; pdfplumber
+    reads the boxes as a two-column table whose cells hold every line of the table inside
+    ("Iowa 1.35- 1.42 1.38- 1.43 ..."). A cell is such a table when at least three of its lines,
+    and half of them, hold a label and numbers side by side. A stacked cell (one number a line),
+    a wrapped label or a list of names with their figures ("Aldi 90; Metro 33") is not. The words inside a frame are left to the passes for tables
+    without vertical rules, which find the table itself."""
+    for row in rows:
+        for cell in row:
+            lines = [line for line in (cell or "").split("\n") if line.strip()]
+            if len(lines) < MIN_INNER_ROWS:
+                continue
+            inner = sum(1 for line in lines if _NUMBERS_SIDE_BY_SIDE.search(line) and _LETTERS.search(line))
+            if inner >= MIN_INNER_ROWS and 2 * inner >= len(lines):
+                return True
+    return False
 
 
 class _CharsOnly:
@@ -250,5 +277,5 @@ def _caption_lines(first: Line, lines: list[Line], table: Table, most: int = 4) 
     return out
 
 
-__all__ = ["attach_captions", "find_tables", "find_ruled_tables", "inside", "outside", "rejoin_characters", "repair_rows",
+__all__ = ["attach_captions", "find_tables", "find_ruled_tables", "inside", "is_frame", "outside", "rejoin_characters", "repair_rows",
            "split_stacked"]

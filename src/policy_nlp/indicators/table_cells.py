@@ -11,7 +11,7 @@ columns are labels. Pure functions, no spaCy: a table's numbers need no sentence
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..model import Indicator, Table
@@ -29,7 +29,15 @@ _MONTH_YEAR = re.compile(
     r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?"
     r"|Nov(?:ember)?|Dec(?:ember)?)\.?[\s,-]+(?:1[89]|20)\d\d\b"
 )
-_DATE = re.compile(r"\b(?:W/E|[Ww]eek ending)\s+\d{1,2}/\d{1,2}(?:/\d{2,4})?")
+_DATE = re.compile(r"(?<!\w)(?:W/E|[Ww]eek ending)\s+(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+# A column of a price report dated against the first ("Last Week", "Year Ago", "YTD").
+_RELATIVE = re.compile(
+    r"\b(?:last|previous|prior|this|current|same)\s+(?:week|month|quarter|year)(?:\s+last\s+year)?\b"
+    r"|\b(?:a\s+)?(?:week|month|quarter|year)s?\s+ago\b|\byear[- ]to[- ]date\b|\bYTD\b",
+    re.IGNORECASE,
+)
 # Columns whose numbers name things rather than count them.
 _IDENTIFIER_HEADER = re.compile(
     r"\b(?:codes?|id|ids|zip|postcode|postal|phone|tel|fax|serial|account|case|docket|fips|isbn|issn|"
@@ -41,6 +49,7 @@ _RANGE_DASH = re.compile(r"\s*[-–—]\s*|\s+to\s+")
 _PERCENT = re.compile(r"%|\bper\s?cent\b|\bpercentage\b|\bshare\b", re.IGNORECASE)
 _POINTS = re.compile(r"%\s*points?|percentage points?|\bpp\b|\bp\.p\.", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]*)\)")
+_CODE_LIST = re.compile(r"\((?:[A-Z]{2,3}\s*[/,]\s*){2,}[A-Z]{2,3}\)")
 _THOUSANDS_MARK = re.compile(r"(?:^|[\s($€£¥(])'?000s?\b|\b000s?\b")
 _IN_SCALE = re.compile(r"\b(?:in|measured in|units?:?)\s+(?:the\s+)?(" + "|".join(sorted(SCALE_WORDS, key=len, reverse=True)) + r")\b",
                        re.IGNORECASE)
@@ -91,10 +100,11 @@ def read_layout(table: Table) -> Layout:
         rows = rows[1:]
     header_rows = 0
     labelled = any(row[0] for row in rows)
-    # A header row holds no number but years, or has no row label where the body has them.
+    # A header row holds no number but years, or has no row label where the body has them. A
+    # label alone under the headers ("Ethanol ($/gal)") heads a group of body rows.
     while header_rows < min(MAX_HEADER_ROWS, len(rows) - 1) and (
         not _has_value(rows[header_rows][1:]) or (labelled and not rows[header_rows][0] and header_rows < 2)
-    ):
+    ) and not (header_rows and rows[header_rows][0] and not any(rows[header_rows][1:])):
         header_rows += 1
     body = rows[header_rows:]
     width = len(rows[0]) if rows else 0
@@ -122,7 +132,7 @@ def table_indicators(table: Table, caption: str = "", number: int = 0, section: 
     for row in layout.rows[layout.header_rows:]:
         labels = [_flat(c) for c in row[: layout.label_columns]] or [""]
         values = row[layout.label_columns:]
-        if not any(values):
+        if not any(parse_cell(_flat(v)) for v in values if v):
             # A label alone: the rest of the label above it ("(as HCl)"), else a group heading.
             if labels[0] and (labels[0][0] in "(" or labels[0][0].islower()) and out and previous_label:
                 for indicator in out:
@@ -143,10 +153,11 @@ def table_indicators(table: Table, caption: str = "", number: int = 0, section: 
                                         [_reading(header), row_reading, group_reading, whole], period_of_table)
             if indicator is None:
                 continue
-            indicator.page = table.page
-            if number:
-                indicator.section = f"{section} / [table {number}]" if section else f"[table {number}]"
-            out.append(indicator)
+            for one in _ends(indicator):
+                one.page = table.page
+                if number:
+                    one.section = f"{section} / [table {number}]" if section else f"[table {number}]"
+                out.append(one)
     return [ind for ind in out if not _year_column(ind, out)]
 
 
@@ -184,6 +195,23 @@ def _cell_indicator(cell: str, header: str, label: str, other_labels: list[str],
         qualifier="range" if low is not None else "", low=scaled(low), high=scaled(high), indicator=subject,
         period=period, place=place, change=change, sentence=sentence,
     )
+
+
+def _ends(indicator: Indicator) -> list[Indicator]:
+    """A range cell ("1.35 - 1.42", a price's low and high) as its two figures: each is
+    printed, and either may be compared with another table's. Both keep the range."""
+    if indicator.qualifier != "range" or indicator.low is None or indicator.high is None:
+        return [indicator]
+    text = indicator.raw_text
+    split = _RANGE_DASH.search(text, 1)
+    if split is None:
+        return [indicator]
+    subject = indicator.indicator
+    low = replace(indicator, value=indicator.low, raw_text=text[: split.start()], end=indicator.start + split.start(),
+                  indicator=", ".join(filter(None, [subject, "low"])))
+    high = replace(indicator, value=indicator.high, raw_text=text[split.end():], start=indicator.start + split.end(),
+                   indicator=", ".join(filter(None, [subject, "high"])))
+    return [low, high]
 
 
 def parse_cell(text: str) -> tuple[float, float | None, float | None, str, str, float] | None:
@@ -250,6 +278,8 @@ def _reading(text: str) -> Reading:
     """Unit, kind and scale a header or caption gives the numbers under it."""
     if not text:
         return Reading()
+    text = _DATE.sub(" ", text)  # "W/E 02/24/17" is a week, not watts
+    text = _CODE_LIST.sub(" ", text)  # "(IA/MN/NE/SD)" names states: MN is Minnesota, not millions
     taken: list[str] = []
     scale = 1.0
     scale_match = _IN_SCALE.search(text)
@@ -317,6 +347,7 @@ def _strip(text: str, reading: Reading) -> str:
     """A header as a subject: the parts read as unit, scale or period, footnote marks and a
     caption's "Table 3:" left out; a year inside brackets ("(1990=100)") is kept."""
     out = _TABLE_LABEL.sub("", _WORD_MARKS.sub("", text))
+    out = _RELATIVE.sub(" ", _MONTH_YEAR.sub(" ", _DATE.sub(" ", out)))  # the period, not the subject
     for part in reading.taken:
         out = out.replace(part, " ")
     out = re.sub(r"\([^()]*\)|" + _YEAR.pattern, lambda m: m.group(0) if m.group(0).startswith("(") else " ", out)
@@ -327,11 +358,27 @@ def _strip(text: str, reading: Reading) -> str:
 def _period(text: str) -> str:
     if not text:
         return ""
-    for pattern in (_DATE, _MONTH_YEAR, _YEAR):
+    date = _DATE.search(text)
+    if date:
+        return _week_ending(date)
+    for pattern in (_MONTH_YEAR, _YEAR, _RELATIVE):
         m = pattern.search(text)
         if m:
             return m.group(0)
     return ""
+
+
+def _week_ending(m: re.Match) -> str:
+    """"W/E 02/24/17" as a reader and a year filter want it: "week ending February 24, 2017"
+    (month first, as the US reports that print W/E do)."""
+    month, day, year = int(m.group(1)), int(m.group(2)), m.group(3)
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        return m.group(0)
+    when = f"week ending {_MONTHS[month - 1]} {day}"
+    if year:
+        full = int(year) if len(year) == 4 else (2000 + int(year) if int(year) < 70 else 1900 + int(year))
+        when += f", {full}"
+    return when
 
 
 def _year_column(indicator: Indicator, all_: list[Indicator]) -> bool:
