@@ -90,7 +90,8 @@ class IndicatorComponent:
 
     def candidates(self, doc: Doc, found: Found, quantities: list[Quantity], text: str) -> list[Quantity]:
         """The quantity mentions that may be indicators (decided without the parse)."""
-        blocked = found.token_set(*NOT_INDICATOR_LABELS)
+        # "at age 4" is the age when something happens (an indicator); "aged 60 and over" says who is counted
+        blocked = found.token_set(*NOT_INDICATOR_LABELS) - found.token_set("AGE_AT")
         return [q for q in quantities if self.is_indicator(doc, q, blocked, text)]
 
     def indicators(self, doc: Doc, found: Found, quantities: list[Quantity], text: str | None = None,

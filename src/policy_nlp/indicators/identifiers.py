@@ -68,6 +68,63 @@ def code_digits(digits: str, integer: bool) -> bool:
     return (len(digits) >= 2 and digits[0] == "0") or len(digits) > MAX_DIGITS
 
 
+# "1.1: Establish ...", "2.3: Enhance ...": the number of an objective or list item, opening it.
+_ENUM_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})?")
+_ENUM_COLON = re.compile(r":[ \u00a0]+[A-Z][a-z]")
+_ENUM_AFTER_BREAK = re.compile(r"(?:^|[.;:!?•)\n])[ \u00a0]*$")
+# "150109-DSP-Milw-505", "2476-E": digits joined by a dash to capitals are a case or form number.
+_CODE_AFTER = re.compile(r"[-–‐][A-Z]+(?![a-z])")
+_MONTH_YEAR = re.compile(r"(?:0?[1-9]|1[0-2])[/⁄](?:1[89]|20)\d\d")
+
+
+def enumeration_label(text: str, start: int, end: int) -> bool:
+    """'1.1: Establish cybersecurity requirements 1.2: Scale ...': a numbered item, not an amount.
+
+    A colon and a capitalised word follow the number ("a ratio of 3:1" and "at 10:30" have a
+    digit there). A whole number must open a line or follow a sentence or item end; a numbered
+    sub-item ("1.2") may follow the previous item's last word, as when a list is run into one line."""
+    if _ENUM_NUMBER.fullmatch(text, start, end) is None or _ENUM_COLON.match(text, end) is None:
+        return False
+    return "." in text[start:end] or _ENUM_AFTER_BREAK.search(text, max(0, start - 40), start) is not None
+
+
+def code_after(text: str, end: int) -> bool:
+    """'150109-DSP-Milw-505', 'DCF-F-2476-E': digits joined by a dash to capitals name a case or form."""
+    return _CODE_AFTER.match(text, end) is not None
+
+
+def month_year(digits: str) -> bool:
+    """'04/2014', '11/2015': a month and year written as a fraction (a form revision date)."""
+    return _MONTH_YEAR.fullmatch(digits) is not None
+
+
+# "2 Reliance at a Glance 4 Stakeholder Value-creation 6 Key Performance Indicators": page numbers of
+# a table of contents run into one line, each before a capitalised title.
+_CONTENTS_ENTRY = re.compile(r"(?<![\w.,/$€£¥₹%-])(\d{1,3})(?=(?:-[a-z]+)?[ \u00a0]+['‘“]?[A-Z])")
+# Between two entries: a title with no sentence punctuation, whose last word is capitalised
+# ("... at a Glance 4"); in prose a count follows a small word ("have 3 Ministries and 5 Provinces").
+_CONTENTS_GAP = re.compile(r"[^.!?;,:\n]{1,80}[ \u00a0][A-Z][\w'’)-]*[ \u00a0]+")
+_MIN_CONTENTS_RUN = 3
+
+
+def contents_numbers(text: str) -> set[int]:
+    """Start offsets of numbers that are page numbers of a contents listing: three or more, each
+    before a capitalised title, rising, with no sentence punctuation between them."""
+    out: set[int] = set()
+    run: list[tuple[int, int]] = []  # (start, value)
+    for m in _CONTENTS_ENTRY.finditer(text):
+        start, value = m.start(), int(m.group(1))
+        if run and value > run[-1][1] and _CONTENTS_GAP.fullmatch(text, run[-1][0] + len(str(run[-1][1])), start):
+            run.append((start, value))
+            continue
+        if len(run) >= _MIN_CONTENTS_RUN:
+            out.update(s for s, _ in run)
+        run = [(start, value)]
+    if len(run) >= _MIN_CONTENTS_RUN:
+        out.update(s for s, _ in run)
+    return out
+
+
 def coding_label(text: str, start: int, end: int) -> bool:
     """'(0 = less than one day, 1 = 1–2 days': a number that a scale or code list defines."""
     return _CODING.match(text, end) is not None and _CODING_BEFORE.search(text, max(0, start - 8), start) is not None

@@ -64,13 +64,15 @@ _VULGAR_CLASS = "".join(VULGAR)
 _SPACE = r"[ \u00a0\u2009\u202f]"
 # One numeral at the start of the string. Thousands groups must be exactly three digits, so
 # "245 23" is two numbers and "10 000" one; a space group is only taken after a 1-3 digit head.
+# South Asian grouping ("2,32,822", "₹17,81,841 crore": lakh and crore) has two-digit groups
+# before the last three. A fraction may be printed with U+2044 FRACTION SLASH ("1⁄4 inch").
 NUMERAL_RE = re.compile(
     rf"""
-    (?P<mixed>(?P<mint>\d+){_SPACE}(?P<mnum>\d+)/(?P<mden>\d+)(?![\d/]))
+    (?P<mixed>(?P<mint>\d+){_SPACE}(?P<mnum>\d+)[/⁄](?P<mden>\d+)(?![\d/⁄]))
     |(?P<vulgar>(?P<vint>\d+)?{_SPACE}?(?P<vch>[{_VULGAR_CLASS}]))
-    |(?P<frac>(?P<fnum>\d+)/(?P<fden>\d+)(?![\d/]))
+    |(?P<frac>(?P<fnum>\d+)[/⁄](?P<fden>\d+)(?![\d/⁄]))
     |(?P<dec>
-        (?:\d{{1,3}}(?:,\d{{3}})+(?![\d])|\d{{1,3}}(?:{_SPACE}\d{{3}})+(?![\d,./])|\d+)(?:\.\d+)?
+        (?:\d{{1,2}}(?:,\d{{2}})+,\d{{3}}(?![\d])|\d{{1,3}}(?:,\d{{3}})+(?![\d])|\d{{1,3}}(?:{_SPACE}\d{{3}})+(?![\d,./])|\d+)(?:\.\d+)?
         |\.\d+
      )
      (?P<exp>[eE][+\-−]?\d+(?![\w]))?

@@ -23,7 +23,18 @@ from .numbers import (
     parse_words,
     signed_value,
 )
-from .identifiers import NOT_LABELS, code_digits, code_end, coding_label, glued_to_code, labelled_tokens
+from .identifiers import (
+    NOT_LABELS,
+    code_after,
+    code_digits,
+    code_end,
+    coding_label,
+    contents_numbers,
+    enumeration_label,
+    glued_to_code,
+    labelled_tokens,
+    month_year,
+)
 from .patterns import Found
 from .spans import token_bounds
 from .units import Unit, UnitLexicon
@@ -63,6 +74,19 @@ _WORD_BEFORE = re.compile(r"([\w$€£¥%]+)[ \u00a0]*$")
 _RATE_WORDS = {"per", "times", "once", "twice", "thrice"}
 # Units that read as words in their own right after "a": "a second", "a minute", "a foot".
 _NOT_ARTICLE_UNITS = {"s", "min", "ft", "years", "months", "weeks", "days", "h", "decades", "times", "fold", "bit"}
+# The word of "5 year-old", "seven month old" -> the unit of the age.
+_AGE_UNITS = {"year": "years", "years": "years", "month": "months", "months": "months", "week": "weeks",
+              "weeks": "weeks", "day": "days", "days": "days"}
+# Nouns after "4-year-old" that make it the name of a group ("the 4-year-old cohort", "children").
+_COHORT_NOUNS = {"cohort", "cohorts", "group", "groups", "class", "classes", "children", "kids", "people",
+                 "population", "populations", "men", "women", "boys", "girls", "students", "program", "programs",
+                 "programme", "programmes", "classroom", "classrooms", "sample", "samples"}
+# "3- and 4-year-old", "10- to 15-minute": the first number shares the second's unit.
+_SUSPENDED = re.compile(r"[-–‐][ \u00a0]?(?:and|or|to)[ \u00a0]+")
+# "equal to 9.7% of provincial GDP": a share of something, whatever verb comes before.
+_SHARE_OF = re.compile(r"[ \u00a0]+of[ \u00a0]+(?:the[ \u00a0]+|all[ \u00a0]+|its[ \u00a0]+|their[ \u00a0]+)?[A-Za-z]")
+# "rose to over 130 million", "increased to 9.7%": the level reached, not the change.
+_LEVEL_WORDS = {"to", "reached", "reaching", "reach", "reaches", "hit", "hitting", "totalled", "totaled", "totalling"}
 
 
 @dataclass
@@ -138,6 +162,7 @@ class _Scan:
         self.change_down = found.token_set("CHANGE_DOWN")
         self.yoy = found.token_set("YOY")
         self.taken: list[tuple[int, int]] = []
+        self.contents = contents_numbers(self.text)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -190,6 +215,8 @@ class _Scan:
                 continue
             if word.lower_ in _MONTH_WORDS or word.text in NOT_LABELS or word.text in self.lex.currency_signs:
                 continue
+            if doc[s - 1].like_num and word.lower_ in _AGE_UNITS:
+                continue  # "Age: 1 Year 9 Months": the second part of a duration, not "Year 9"
             if e < len(doc) and (doc[e].text in ("%", "％") or doc[e].lower_ in SCALE_WORDS):
                 continue
             out.add(number.i)
@@ -303,8 +330,19 @@ class _Scan:
             out.append(q)
             consumed = q.end
         out.sort(key=lambda q: q.start)
+        self._suspended(out)
         self._ratios(out)
         return out
+
+    def _suspended(self, out: list[Quantity]) -> None:
+        """'3- and 4-year-old children', '10- to 15-minute walks': the first number, cut short by a
+        hyphen, has the unit and role of the second."""
+        for a, b in zip(out, out[1:]):
+            if a.unit or a.role not in ("value", "name") or not _SUSPENDED.fullmatch(self.text, a.end, b.start):
+                continue
+            a.unit, a.kind = b.unit, b.kind if b.unit else a.kind
+            if b.role == "name":
+                a.role = "name"
 
     def _inside_taken(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.taken)
@@ -324,6 +362,8 @@ class _Scan:
                 return self._make(first, role="ordinal", end=suffix.end())
             if after[:1].isalpha() and not (after[:1] == "s" and not after[1:2].isalpha()):
                 return None  # "2022RZB02018", "5G", "187Os": a code, not a number
+            if code_after(text, num.end):
+                return None  # "150109-DSP-Milw-505", "2476-E": a case or form number
         start, end = first["start"], first["end"]
         value, unit = first["value"], first["unit"]
         low = high = None
@@ -409,6 +449,8 @@ class _Scan:
         if word in ("to", "through") and from_ and not self._range_verb_before(self.tok(before[1])) \
                 and self._change_word_before(self.tok(before[1])):
             return None  # "rose from 20% to 30%", "raise the share from 8.5% to 15%": two values
+        if word == "to" and not between and not from_ and self._change_before(self.tok(first["start"])):
+            return None  # "rose by 5% to 30%", "increased 12% to 4.5 billion": the change, then the level
         pos2 = conn.end()
         if text[pos2:pos2 + 1] in "-−" and text[pos2 + 1:pos2 + 2].isdigit():
             pos2 += 1  # "-18 °C to -34 °C": the sign belongs to the number
@@ -496,6 +538,9 @@ class _Scan:
         if any(s <= tok < e for s, e in self.found.get("PLAN")):
             q.role = "name"
             return
+        if num.start in self.contents and not first["currency"]:
+            q.role = "identifier"  # "2 Reliance at a Glance 4 Stakeholder ...": page numbers of a contents list
+            return
         unit_kind = ""
         if q.unit:
             unit_kind = "money" if first["currency"] else self._unit_kind(q, unit)
@@ -510,14 +555,24 @@ class _Scan:
                 q.role = "date"
                 return
         if bare and (self._section_number(num) or code_digits(num.digits, num.integer)
-                     or coding_label(text, num.start, num.end)):
-            q.role = "identifier"  # "2.1 Strong support", "001 peak", "(0 = never, 1 = sometimes"
+                     or coding_label(text, num.start, num.end) or enumeration_label(text, num.start, num.end)):
+            q.role = "identifier"  # "2.1 Strong support", "001 peak", "(0 = never, 1 = sometimes", "1.2: Scale"
+            return
+        if bare and num.form == "fraction" and month_year(num.digits):
+            q.role = "date"  # "(R. 04/2014)": a month and year, not four two-thousandths
             return
         if any(s <= tok < e for s, e in self.found.get("PERIOD")) and bare:
             q.role = "period"
             return
-        if not q.unit and not first["scaled"] and tok in self.found.token_set("AGE"):
-            q.unit, unit_kind = "years", "quantity"  # "aged 65": an age, in years
+        if not q.unit and not first["scaled"] and tok in self.found.token_set("AGE", "AGE_AT"):
+            q.unit, unit_kind = "years", "quantity"  # "aged 65", "at age three": an age, in years
+        if tok in self.found.token_set("AGE_OLD"):
+            if self._cohort(tok):
+                q.role = "name"  # "3-year-olds", "the 4-year-old cohort": a group named by its age
+                return
+            if not q.unit:
+                q.unit = _AGE_UNITS.get(self._age_word(tok), "years")
+            unit_kind = "quantity"  # "his 5 year-old sister": her age
         # kind
         if unit_kind == "money":
             q.kind = "money"
@@ -545,6 +600,28 @@ class _Scan:
         if unit_kind == "fold" and not q.change:
             q.change = "increase"
 
+    def _age_span(self, tok: int) -> tuple[int, int]:
+        return next(((s, e) for s, e in self.found.get("AGE_OLD") if s <= tok < e), (tok, tok + 1))
+
+    def _age_word(self, tok: int) -> str:
+        s, e = self._age_span(tok)
+        return next((t.lower_ for t in self.doc[s:e] if t.lower_ in _AGE_UNITS), "years")
+
+    def _cohort(self, tok: int) -> bool:
+        """'3-year-olds', 'the 4-year-old cohort', '4-year-old children' name a group; 'his 5 year-old
+        sister', 'a five year-old female', 'a 34-year-old' give someone's age."""
+        doc = self.doc
+        s, e = self._age_span(tok)
+        if doc[e - 1].lower_ == "olds":
+            return True
+        if e >= len(doc):
+            return False
+        word = doc[e].lower_
+        if word in _COHORT_NOUNS:
+            return True
+        return (len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+                and word not in _NOT_PLURAL and doc[e].is_alpha)
+
     def _classify_role_only(self, q: Quantity, first: dict) -> None:
         tok = self.tok(first["num"].start)
         if tok in self.ident_tokens or any(s <= tok < e for s, e in self.found.get("IDENT")):
@@ -570,6 +647,19 @@ class _Scan:
             return False
         return not line.endswith((".", "!", "?", ";")) or ("." in num.digits and len(line.split()) < 25)
 
+    def _level_reached(self, tok: int) -> bool:
+        """'rose to over 130 million', 'increased to 9.7%', 'reached 486 billion': the level after a
+        change; 'rose by 12%' and 'increased 5 percentage points' are changes."""
+        doc = self.doc
+        for k in range(tok - 1, max(-1, tok - 3), -1):
+            word = doc[k].lower_
+            if word in _LEVEL_WORDS:
+                return True
+            if word not in ("over", "about", "around", "nearly", "almost", "some", "roughly", "approximately",
+                            "more", "than", "just", "a", "record", "new"):
+                return False
+        return False
+
     def _change_before(self, tok: int) -> str:
         doc = self.doc
         k, seen = tok - 1, 0
@@ -593,6 +683,10 @@ class _Scan:
     def _change(self, q: Quantity) -> str:
         doc = self.doc
         first = self.tok(q.start)
+        if q.kind == "percent" and _SHARE_OF.match(self.text, q.end):
+            return ""  # "equal to 9.7% of provincial GDP", "rose to 38.2% of GDP": a share, not a growth rate
+        if self._level_reached(first):
+            return ""
         found = self._change_before(first)
         if found:
             return found
