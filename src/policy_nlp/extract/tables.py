@@ -93,7 +93,12 @@ def find_ruled_tables(page, page_number: int) -> list[Table]:
         return []
     tables: list[Table] = []
     for found in page.find_tables():
-        texts = _split_spanning_headers(found, page.chars, _cell_texts(found, page.chars))
+        found = _with_open_sides(page, found)
+        raw = _cell_texts(found, page.chars)
+        # Per drawn row, the rows it holds: headers split over their columns, else rows split at its label's lines.
+        by_label = _split_by_label_lines(found, page.chars, raw)
+        texts = [row for spans, labels in zip(_split_spanning_headers(found, page.chars, raw), by_label)
+                 for row in (labels if len(labels) > 1 else spans)]
         rows = [[normalize_text(cell or "") for cell in row] for row in texts]
         rows = [row for row in rows if any(row)]
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2 and not is_frame(rows):
@@ -128,6 +133,82 @@ def is_frame(rows: list[list[str]]) -> bool:
     return False
 
 
+MAX_SPLIT_CELL = 60  # characters; a longer piece of a cell is prose, never one row's figure
+OPEN_SIDE = 10.0  # points a rule runs past the grid's outer vertical before that side counts as open
+
+
+def _with_open_sides(page, found):
+    """The grid again, with its outer columns, when its rules run on past its outer verticals.
+
+    A Federal Register table draws its rules over the whole width but vertical rules only
+    between columns: pdfplumber closes no cell at either side and drops the first and last
+    columns (the row labels among them). The rules' ends are taken as the missing sides."""
+    x0, top, x1, bottom = found.bbox
+    ends = [(line["x0"], line["x1"]) for line in page.lines
+            if abs(line["top"] - line["bottom"]) <= 1 and (abs(line["top"] - top) <= 1 or abs(line["top"] - bottom) <= 1)]
+    left, right = min((a for a, _ in ends), default=x0), max((b for _, b in ends), default=x1)
+    if left > x0 - OPEN_SIDE and right < x1 + OPEN_SIDE:
+        return found
+    sides = [{"x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0.0, "height": bottom - top, "object_type": "line"}
+             for x in (left, right)]
+    wider = [t for t in page.find_tables({"explicit_vertical_lines": sides})
+             if t.bbox[0] <= x0 + 1 and t.bbox[2] >= x1 - 1 and t.bbox[1] <= top + 1 and t.bbox[3] >= bottom - 1]
+    return min(wider, key=lambda t: (t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1])) if wider else found
+
+
+def _split_by_label_lines(found, chars: list[dict], texts: list[list[str | None]]) -> list[list[list[str | None]]]:
+    """Rows a grid drew as one, split at the lines of their row label.
+
+    Without rules between rows, pdfplumber puts two rows in one ("Stabilizer wiring change /
+    AOA sensor system test"), and a wrapped cell beside them ("Up to 79 work-hours × $85 per
+    hour = / Up to $6,715.") keeps split_stacked from pairing lines one to one. Each line of the
+    label cell starts a row; every line of the other cells goes with the label line at or above
+    it. Only when every other filled cell has at least as many lines: a label wrapped beside
+    one-line figures stays one row."""
+    from pdfplumber.utils import extract_words
+
+    out: list[list[list[str | None]]] = []  # the rows each drawn row holds
+    for row, cells in zip(found.rows, texts):
+        boxes = list(row.cells)
+        first = next((j for j, c in enumerate(cells) if c), None)
+        if first is None or len(boxes) != len(cells) or boxes[first] is None:
+            out.append([cells])
+            continue
+        label_lines = _line_tops(_chars_in(chars, boxes[first]))
+        others = [j for j, c in enumerate(cells) if c and j != first and boxes[j] is not None]
+        if len(label_lines) < 2 or not others or any(len(_line_tops(_chars_in(chars, boxes[j]))) < len(label_lines) for j in others):
+            out.append([cells])
+            continue
+        split: list[list[str | None]] = [[None] * len(cells) for _ in label_lines]
+        for j, box in enumerate(boxes):
+            if box is None or not cells[j]:
+                continue
+            for word in extract_words(_chars_in(chars, box)):
+                k = max(0, bisect_right(label_lines, word["top"] + 2) - 1)
+                split[k][j] = f"{split[k][j]} {word['text']}" if split[k][j] else word["text"]
+        # Each row so made has figures of its own, and no cell reads as prose; else the lines
+        # were one row's wrapped text.
+        if all(any(c and j != first and re.search(r"\d", c) for j, c in enumerate(part)) for part in split) and not any(
+                len(re.sub(r"\.{2,}", "", c or "")) > MAX_SPLIT_CELL for part in split for c in part):
+            out.append(split)
+        else:
+            out.append([cells])
+    return out
+
+
+def _chars_in(chars: list[dict], box) -> list[dict]:
+    x0, top, x1, bottom = box
+    return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom]
+
+
+def _line_tops(chars: list[dict]) -> list[float]:
+    tops: list[float] = []
+    for c in sorted(chars, key=lambda c: c["top"]):
+        if c["text"].strip() and (not tops or c["top"] - tops[-1] > 2):
+            tops.append(c["top"])
+    return tops
+
+
 class _CharsOnly:
     """Stands for the page in a pdfplumber table: its extract() reads only `.chars`."""
 
@@ -155,7 +236,7 @@ def _cell_texts(found, chars: list[dict]) -> list[list[str | None]]:
 HEADER_ROWS_TO_SPLIT = 3
 
 
-def _split_spanning_headers(found, chars: list[dict], texts: list[list[str | None]]) -> list[list[str | None]]:
+def _split_spanning_headers(found, chars: list[dict], texts: list[list[str | None]]) -> list[list[list[str | None]]]:
     """Header cells drawn over several columns whose words each stand over one column, split.
 
     "Permit Handgun Long Gun *Other **Multiple Admin" in one box over six columns is six headers;
@@ -165,12 +246,12 @@ def _split_spanning_headers(found, chars: list[dict], texts: list[list[str | Non
     from pdfplumber.utils import extract_words
 
     edges = sorted({round(cell[0], 1) for row in found.rows for cell in row.cells if cell is not None})
-    out: list[list[str | None]] = []
+    out: list[list[list[str | None]]] = []  # the rows each drawn row holds
     for i, (row, cells) in enumerate(zip(found.rows, texts)):
         # A box over the whole width is the table's title, not a header.
         spans = [(j, k) for j, k in _spans(row.cells) if k - j < len(row.cells)] if i < HEADER_ROWS_TO_SPLIT else []
         if not spans:
-            out.append(cells)
+            out.append([cells])
             continue
         above: list[str | None] = [None] * len(cells)
         below: list[str | None] = list(cells)
@@ -199,9 +280,7 @@ def _split_spanning_headers(found, chars: list[dict], texts: list[list[str | Non
             above[j] = " ".join(spanning) or None
             for column in range(j, k):
                 below[column] = " ".join(parts.get(column - offset, [])) or None
-        if any(above):
-            out.append(above)
-        out.append(below)
+        out.append([above, below] if any(above) else [below])
     return out
 
 

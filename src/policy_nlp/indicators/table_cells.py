@@ -49,6 +49,14 @@ _RANGE_DASH = re.compile(r"\s*[-–—]\s*|\s+to\s+")
 _PERCENT = re.compile(r"%|\bper\s?cent\b|\bpercentage\b|\bshare\b", re.IGNORECASE)
 _POINTS = re.compile(r"%\s*points?|percentage points?|\bpp\b|\bp\.p\.", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]*)\)")
+_SENTENCE_END = re.compile(r"(?<=\d)\.$")  # "$6,205." closes a Federal Register table's row
+_BOUND = re.compile(r"^(?:up to|at most|at least|about|approximately|approx\.|around|over|under|less than|more than)\s+",
+                    re.IGNORECASE)
+_BOUND_KIND = {"up to": "upper_bound", "at most": "upper_bound", "under": "upper_bound", "less than": "upper_bound",
+               "at least": "lower_bound", "over": "lower_bound", "more than": "lower_bound"}
+# "1 work-hour × $85 per hour = $85": a cell that shows its sum, each figure a figure of its own.
+_OPERATOR = re.compile(r"\s+[×x*=]\s+|\s*[×=]\s*")
+_RATE = re.compile(r"^(?:per|an?|/)\s*([A-Za-z][A-Za-z-]*)$")
 _CODE_LIST = re.compile(r"\((?:[A-Z]{2,3}\s*[/,]\s*){2,}[A-Z]{2,3}\)")
 _THOUSANDS_MARK = re.compile(r"(?:^|[\s($€£¥(])'?000s?\b|\b000s?\b")
 _IN_SCALE = re.compile(r"\b(?:in|measured in|units?:?)\s+(?:the\s+)?(" + "|".join(sorted(SCALE_WORDS, key=len, reverse=True)) + r")\b",
@@ -149,11 +157,10 @@ def table_indicators(table: Table, caption: str = "", number: int = 0, section: 
         for offset, cell in enumerate(values):
             column = layout.label_columns + offset
             header = layout.headers[column] if column < len(layout.headers) else ""
-            indicator = _cell_indicator(cell, header, label, labels[1:], group, caption, context,
-                                        [_reading(header), row_reading, group_reading, whole], period_of_table)
-            if indicator is None:
-                continue
-            for one in _ends(indicator):
+            pieces = [_cell_indicator(piece, header, label, labels[1:], group, caption, context,
+                                      [_reading(header), row_reading, group_reading, whole], period_of_table)
+                      for piece in cell_figures(cell)]
+            for one in (end for indicator in pieces if indicator is not None for end in _ends(indicator)):
                 one.page = table.page
                 if number:
                     one.section = f"{section} / [table {number}]" if section else f"[table {number}]"
@@ -192,9 +199,22 @@ def _cell_indicator(cell: str, header: str, label: str, other_labels: list[str],
     scaled = lambda x: None if x is None else x * scale  # noqa: E731
     return Indicator(
         start=start, end=start + len(text), raw_text=text, value=value * scale, unit=unit, kind=kind or "count",
-        qualifier="range" if low is not None else "", low=scaled(low), high=scaled(high), indicator=subject,
+        qualifier="range" if low is not None else _bound_of(text), low=scaled(low), high=scaled(high), indicator=subject,
         period=period, place=place, change=change, sentence=sentence,
     )
+
+
+def cell_figures(cell: str) -> list[str]:
+    """The figures of a cell: itself when it holds one, else each side of a sum it shows
+    ("1 work-hour × $85 per hour = $85" -> "1 work-hour", "$85 per hour", "$85") when every
+    side is one; a cell of text and numbers mixed gives none."""
+    text = _flat(cell)
+    if not text or parse_cell(text) is not None:
+        return [text] if text else []
+    parts = [p.strip() for p in _OPERATOR.split(text)]
+    if len(parts) >= 2 and all(p and parse_cell(p) is not None for p in parts):
+        return parts
+    return []
 
 
 def _ends(indicator: Indicator) -> list[Indicator]:
@@ -217,7 +237,7 @@ def _ends(indicator: Indicator) -> list[Indicator]:
 def parse_cell(text: str) -> tuple[float, float | None, float | None, str, str, float] | None:
     """(value, low, high, unit, kind, scale) of a cell that holds one number (or a range) and
     nothing else but its unit, a currency, a scale word and footnote marks; None otherwise."""
-    text = _MARKS.sub("", text.strip()).strip()
+    text = _BOUND.sub("", _SENTENCE_END.sub("", _MARKS.sub("", text.strip()).strip()))
     parts = _RANGE_DASH.split(text, maxsplit=1) if re.search(r"\d\s*[-–—]\s*\d|\d\s+to\s+\d", text) else [text]
     if len(parts) == 2:
         first, second = _one_number(parts[0]), _one_number(parts[1])
@@ -264,6 +284,10 @@ def _one_number(text: str) -> tuple[float, str, str, float] | None:
     if word and scale_value(word.group(0)) is not None:
         scale = scale_value(word.group(0)) or 1.0
         rest = rest[word.end():].strip()
+    rate = _RATE.match(rest) if unit and kind == "money" else None
+    if rate:  # "$85 per hour": money per a unit
+        per = lexicon.after(" " + rate.group(1), 0)
+        return sign * num.value, f"{unit}/{per.code if per else rate.group(1)}", "money", scale
     if rest:
         found = lexicon.after(" " + rest, 0)
         if found is None or found.end != len(rest) + 1:
@@ -272,6 +296,11 @@ def _one_number(text: str) -> tuple[float, str, str, float] | None:
     if kind == "points":
         unit, kind = "pp", "percent"
     return sign * num.value, unit, ("percent" if unit == "%" else kind), scale
+
+
+def _bound_of(text: str) -> str:
+    m = _BOUND.match(text)
+    return _BOUND_KIND.get(re.sub(r"\s+", " ", m.group(0).strip().lower()), "approximate") if m else ""
 
 
 def _reading(text: str) -> Reading:
@@ -418,8 +447,10 @@ def _merge_complementary(grid: list[list[str]]) -> list[list[str]]:
 
 
 def _single_cell(row: list[str]) -> bool:
+    """A title: one cell of several words, not the top line of the last column's header
+    ("Cost on U.S." above "operators", beside one-line headers)."""
     filled = [c for c in row if c]
-    return len(filled) == 1 and len(filled[0].split()) >= 3
+    return len(filled) == 1 and len(filled[0].split()) >= 3 and not row[-1]
 
 
 def _has_value(cells: list[str]) -> bool:
@@ -429,7 +460,7 @@ def _has_value(cells: list[str]) -> bool:
 
 def _text_column(cells: list[str]) -> bool:
     filled = [_flat(c) for c in cells if c]
-    return bool(filled) and sum(parse_cell(c) is None and not _FILLER.match(c) for c in filled) >= 0.8 * len(filled)
+    return bool(filled) and sum(not cell_figures(c) and not _FILLER.match(c) for c in filled) >= 0.8 * len(filled)
 
 
 def _headers(rows: list[list[str]], width: int) -> list[str]:
@@ -438,7 +469,9 @@ def _headers(rows: list[list[str]], width: int) -> list[str]:
     spans = [list(row) for row in rows]
     for k, row in enumerate(spans[:-1]):
         for j in range(1, width):
-            if not row[j] and row[j - 1] and any(lower[j] for lower in spans[k + 1:]):
+            # A cell filled above as well is a header set over lines around its neighbours' one
+            # ("Cost on U.S." / "operators" beside "Cost per product"), not under a span.
+            if not row[j] and row[j - 1] and any(lower[j] for lower in spans[k + 1:]) and not any(upper[j] for upper in spans[:k]):
                 row[j] = row[j - 1]
     return [" ".join(_flat(row[j]) for row in spans if row[j]) for j in range(width)]
 
@@ -446,7 +479,7 @@ def _headers(rows: list[list[str]], width: int) -> list[str]:
 def _flat(text: str) -> str:
     """A cell's lines as one line, a word broken at a line end joined."""
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text or "")
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s*\.{2,}$", "", re.sub(r"\s+", " ", text).strip())  # dot leaders left by the grid
 
 
-__all__ = ["Layout", "Reading", "parse_cell", "read_layout", "table_indicators"]
+__all__ = ["Layout", "Reading", "cell_figures", "parse_cell", "read_layout", "table_indicators"]
