@@ -362,7 +362,7 @@ class _Scan:
                 return self._make(first, role="ordinal", end=suffix.end())
             if after[:1].isalpha() and not (after[:1] == "s" and not after[1:2].isalpha()):
                 return None  # "2022RZB02018", "5G", "187Os": a code, not a number
-            if code_after(text, num.end):
+            if code_after(text, num.end) and not self._year_like(num):
                 return None  # "150109-DSP-Milw-505", "2476-E": a case or form number
         start, end = first["start"], first["end"]
         value, unit = first["value"], first["unit"]
