@@ -57,7 +57,7 @@ _UNIT_ALIASES = {"hours": "h", "hour": "h", "hrs": "h", "hr": "h", "days": "d", 
                  "second": "s", "sec": "s", "minutes": "min", "minute": "min", "percent": "%", "pct": "%",
                  "dollars": "usd", "$": "usd", "ft2": "sq ft", "gallon": "gal", "gallons": "gal",
                  "times": "times", "x": "times", "fold": "times", "knots": "kn", "kt": "kn", "°": "deg",
-                 "degrees": "deg", "degree": "deg"}
+                 "degrees": "deg", "degree": "deg", "cents": "cent", "¢": "cent"}
 
 
 # ---------------------------------------------------------------------------------------------

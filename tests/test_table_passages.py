@@ -73,3 +73,20 @@ def test_document_of_one_table_gets_passages() -> None:
     assert is_table_passage(alabama) and alabama.page == 1
     assert "Permit: 18,870" in alabama.text and alabama.text.startswith("NICS Firearm Background Checks")
     assert all(len(p.text) <= 800 for p in doc.passages)
+
+
+def test_rows_without_figures_or_cells_make_no_passage_and_undecodable_glyphs_are_left_out():
+    from policy_nlp.extract.tables import repair_rows
+    from policy_nlp.model import Table
+    from policy_nlp.segment.table_passages import row_texts
+
+    rows = repair_rows([
+        ["Item", "Amount (yuan)", "Share (%)"],
+        ["Settlement reserves", "", ""],  # a label alone
+        ["Status", "Number", ""],  # a header repeated inside the table
+        ["Deposits (cid:12)(cid:7)", "1,250,000", "12.5"],
+    ])
+    assert rows[3][0] == "Deposits"
+    texts = row_texts(Table(page=1, bbox=(0, 0, 100, 100), rows=rows, caption="Table 2 Balance sheet items"))
+    assert len(texts) == 1 and texts[0].startswith("Table 2 Balance sheet items: Deposits | ")
+    assert "1,250,000" in texts[0] and "(cid:" not in texts[0]

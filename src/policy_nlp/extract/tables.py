@@ -14,6 +14,7 @@ from bisect import bisect_right
 from ..model import Line, Table
 from .aligned import find_aligned_tables
 from .booktabs import find_booktabs_tables, has_graphics, horizontal_rules
+from .decode import drop_cid_tokens
 from .grid import inside, is_filler, is_numeric_cell
 from .layout import Word
 from .text import join_lines, normalize_text
@@ -44,8 +45,9 @@ def find_tables(page, page_number: int, words: list[Word] | None = None, min_gut
 
 def repair_rows(rows: list[list[str]]) -> list[list[str]]:
     """Cells as printed: digits set apart rejoined ("0 3 / 2 5 / 2 0 16" -> "03/25/2016"), then
-    rows stacked into one cell each split (five states over five numbers -> five rows)."""
-    return [split for row in rows for split in split_stacked([rejoin_characters(c) for c in row])]
+    rows stacked into one cell each split (five states over five numbers -> five rows). Glyphs
+    that do not decode ("(cid:12)") are left out, as in the prose."""
+    return [split for row in rows for split in split_stacked([rejoin_characters(drop_cid_tokens(c)) for c in row])]
 
 
 # A run of one- or two-character pieces of a number or date, at least four of them.

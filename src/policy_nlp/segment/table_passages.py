@@ -17,6 +17,8 @@ from ..model import Document, Passage, Section, Table
 from .sections import FRONT_MATTER
 
 _TAG = re.compile(r"(?:^|/ )\[table \d+\]$")
+# Cells of a row without figures shorter than this (characters, all cells) are a header or a label.
+_FEW_WORDS = 12
 # Rows longer than this are cut into several passages (a 25-column row reads as a paragraph).
 MAX_CHARS = 700
 
@@ -72,8 +74,11 @@ def row_texts(table: Table, label: str = "") -> list[str]:
             f"{layout.headers[j]}: {_flat(c)}" if layout.headers[j] else _flat(c)
             for j, c in enumerate(row) if j >= layout.label_columns and c
         ]
-        if not labels and not cells:
-            continue
+        if not cells:
+            continue  # a label alone ("结算备付金" with empty cells) says nothing a search could use
+        values = [_flat(c) for j, c in enumerate(row) if j >= layout.label_columns and c]
+        if not any(ch.isdigit() for c in values for ch in c) and sum(len(c) for c in values) < _FEW_WORDS:
+            continue  # a few words and no figure: a header repeated inside the table ("股份状态; 数量")
         head = (f"{context}: " if context else "") + " | ".join(labels) + (" | " if labels and cells else "")
         out += _cut(head, "; ".join(cells))
     return out
