@@ -114,3 +114,24 @@ def test_a_line_ending_in_a_dash_goes_on_so_phone_numbers_and_addresses_stay_who
     text = ("FOR FURTHER INFORMATION CONTACT: Jane Roe, Aerospace Engineer; phone and fax: 206-231-\n"
             "3500; email: 9-\nANM-116-AD@faa.gov.\nThe rule affects 73 airplanes.")
     assert [i.value for i in extract_indicators(text)] == [73]
+
+
+def test_a_count_of_the_countrys_own_states_belongs_to_the_country() -> None:
+    doc = _document(
+        [("Including all students in assessments", 1, "status")],
+        [(0, 1, "In Kentucky, Maine and New Jersey the U.S. Department reviewed the tests."),
+         (0, 1, "By 2005, 48 states allowed testing accommodations for the majority of students.")],
+    )
+    (states,) = [i for i in _mined(doc) if i.value == 48]
+    assert states.place == "United States"
+
+
+def test_a_table_row_named_by_state_codes_or_a_region_has_that_place() -> None:
+    from policy_nlp.indicators.table_cells import table_indicators
+    from policy_nlp.model import Table
+
+    table = Table(page=1, bbox=(0, 0, 100, 100), caption="Biodiesel prices ($/gal)",
+                  rows=[["Region", "W/E 02/24/17"], ["Biodiesel (IL/IN/OH)", "3.47"], ["Eastern Cornbelt Ethanol", "1.49"],
+                        ["NO/YES ballots", "12"]])
+    places = {i.value: i.place for i in table_indicators(table)}
+    assert places[3.47] == "IL/IN/OH" and places[1.49] == "Eastern Cornbelt" and places[12] == ""

@@ -176,7 +176,7 @@ def _plan(group: TextGroup, component: IndicatorComponent) -> tuple[list[_Job], 
         body = group.context[:references_start(group.context)]
         shared = component.places.with_text(body)
         home = shared.main_place(body)
-        shared.home_country = shared.country(home)
+        shared.home = shared.country(home)
     for i, text in enumerate(group.texts):
         body_end = references_start(text)
         body = text[:body_end]

@@ -45,7 +45,7 @@ class PlaceIndex:
     """Known territory names: the gazetteer plus names a text introduces ("Fenghe City")."""
 
     names: dict[str, str] = field(default_factory=dict)  # name -> country ("" when unknown)
-    home_country: str = ""  # what "nationwide" means in the text at hand
+    home: str = ""  # what "nationwide" means in the text at hand: its country
     _index: dict[str, list[str]] | None = None
     _last: tuple[str, list[tuple[int, int, str]]] | None = None
 
@@ -75,6 +75,12 @@ class PlaceIndex:
     def country_of_text(self, text: str) -> str:
         counts = Counter(self.names.get(name, "") for _, _, name in self._scan(text))
         counts.pop("", None)
+        return counts.most_common(1)[0][0] if counts else ""
+
+    def home_country(self, text: str) -> str:
+        """The country a text is about: the one its places belong to (or are) most often. A report
+        naming Kentucky, Maine and the U.S. once each is about the United States."""
+        counts = Counter(self.country(self.canonical(name)) for _, _, name in self._scan(text))
         return counts.most_common(1)[0][0] if counts else ""
 
     @property
@@ -210,8 +216,8 @@ def place_of(doc: Doc, found: Found, places: PlaceIndex, first_token: int, last_
             if last_token < s <= last_token + 7 and s < clause_end and not any(last_token < k < s for k in quantity_tokens):
                 if value == "worldwide":
                     return "worldwide"
-                if places.home_country:
-                    return places.home_country
+                if places.home:
+                    return places.home
                 return places.country(default) if default else ""
     best: tuple[int, str] | None = None
     for start, end, name in places.mentions(text):

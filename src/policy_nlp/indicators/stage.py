@@ -7,6 +7,7 @@ the model calls are shared.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..config import Pipeline
@@ -78,6 +79,26 @@ def headings_above(doc: Document, section_index: int) -> list[str]:
     return out
 
 
+# A count of a country's own divisions ("48 states", "16 provinces") belongs to that country when
+# nothing nearer names a place.
+_DIVISIONS = re.compile(r"^(?:\S+\s+){0,2}(?:states|provinces|counties|prefectures|municipalities)\b", re.IGNORECASE)
+
+
+def _divisions_of_the_country(doc: Document, indicators: list[Indicator], model: str | None) -> None:
+    if not any(not i.place and _DIVISIONS.match(i.indicator) for i in indicators):
+        return
+    from .api import PIPE_NAME, get_nlp
+
+    places = get_nlp(model).get_pipe(PIPE_NAME).places
+    text = "\n".join(p.text for p in _passages(doc))
+    country = places.home_country(text)
+    if not country:
+        return
+    for indicator in indicators:
+        if not indicator.place and _DIVISIONS.match(indicator.indicator):
+            indicator.place = country
+
+
 def _found_per_document(docs: list[Document], model: str | None) -> list[list[tuple[_Run, list[Indicator]]]]:
     """For each document, its runs of passages with the indicators of each."""
     from .api import TextGroup, extract_from_groups
@@ -101,7 +122,8 @@ def mine(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     Their "subject: sentence" vectors, which only a comparison needs, are not computed here: the
     first comparison embeds them and keeps them in the store's vector cache. At ingest they cost
     more model time than the passages themselves (3,000 abstracts: 60 s against 32 s)."""
-    found = _found_per_document(docs, pipeline.stage("indicators").get("spacy_model"))
+    model = pipeline.stage("indicators").get("spacy_model")
+    found = _found_per_document(docs, model)
     for doc, per_run in zip(docs, found):
         doc.indicators = []
         for run, indicators in per_run:
@@ -116,6 +138,7 @@ def mine(docs: list[Document], pipeline: Pipeline) -> list[Document]:
                 indicator.section = passage.section
                 indicator.section_role = doc.sections[passage.section_index].role
                 doc.indicators.append(indicator)
+        _divisions_of_the_country(doc, doc.indicators, model)
         doc.indicators += _table_indicators(doc)
     return docs
 

@@ -363,10 +363,19 @@ def _unit_in(text: str) -> tuple[str, str, str] | None:
     return None
 
 
+_US_STATE_CODES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split())
+_CODE_RUN = re.compile(r"\b[A-Z]{2}(?:/[A-Z]{2})+\b")
+
+
 def _place_in(text: str) -> str:
-    """The first place a label or header names ("Alabama", "the United States"), or ""."""
+    """The first place a label or header names ("Alabama", "the United States", "IL/IN/OH"), or ""."""
     if not text:
         return ""
+    for run in _CODE_RUN.finditer(text):
+        if all(code in _US_STATE_CODES for code in run.group(0).split("/")):
+            return run.group(0)  # a release's region by state codes: "Ethanol (IL/IN/OH)"
     places = _places()
     found = places.mentions(text)
     return places.canonical(found[0][2]) if found else ""
