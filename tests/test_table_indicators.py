@@ -127,3 +127,19 @@ def test_icdar_market_table() -> None:
     assert germany["per capita GNP"] == (pytest.approx(27500), "USD", "1995")
     assert germany["population"] == (pytest.approx(81.9e6), "", "1995")
     assert germany["Number of retail outlets"][0] == pytest.approx(415300)
+
+
+def test_headers_set_a_column_off_their_figures_are_moved_over_them():
+    """A grid drawn from words: "to water kg/year" over an empty column beside the figures, and
+    "THRESHOLD" (no unit) over the figures themselves; both read the whole header."""
+    from policy_nlp.model import Table
+
+    table = Table(page=2, bbox=(0, 0, 100, 100), rows=[
+        ["", "", "THRESHOLD", "FOR RELEASES", ""],
+        ["", "to air kg/year", "", "to water kg/year", "to land kg/year"],
+        ["Dieldrin", "1", "1", "", "1"],
+        ["Hexabromobifenyl", "0,1", "0,1", "", "0,1"],
+    ])
+    found = {(i.value, i.indicator): i.unit for i in table_indicators(table)}
+    assert found and all(unit == "kg/year" for unit in found.values())
+    assert any("water" in subject for _, subject in found)

@@ -119,7 +119,36 @@ def read_layout(table: Table) -> Layout:
     label_columns = 1 if body and _text_column([row[0] for row in body]) else 0
     while label_columns < width - 1 and _text_column([row[label_columns] for row in body]):
         label_columns += 1
-    return Layout(rows, title, header_rows, label_columns, _headers(rows[:header_rows], width))
+    headers = _aligned(_headers(rows[:header_rows], width), body, label_columns)
+    return Layout(rows, title, header_rows, label_columns, headers)
+
+
+def _aligned(headers: list[str], body: list[list[str]], label_columns: int) -> list[str]:
+    """Headers moved over their figures. A grid drawn from words can set a header a column or two
+    off its figures ("to water / kg/year" over an empty column beside the one holding the values):
+    a column of figures without a header (or with part of one, no unit) takes the header of the
+    nearest column that has one but no figures."""
+    filled = [any(_flat(row[j]) for row in body) for j in range(len(headers))]
+    free = {j for j, h in enumerate(headers) if h and not filled[j] and j >= label_columns}
+    out = list(headers)
+    for j in range(label_columns, len(headers)):
+        if not filled[j] or (out[j] and _reading(out[j]).unit):
+            continue
+        near = sorted((d for d in free if abs(d - j) <= (2 if not out[j] else 1)), key=lambda d: (abs(d - j), d < j))
+        if near:
+            # "THRESHOLD" over the figures, "FOR to water kg/year" beside them: one header
+            out[j] = " ".join(filter(None, [out[j], headers[near[0]]]))
+            free.discard(near[0])
+    # One printed column cut in two by the grid: its figures alternate between two columns, never
+    # side by side in a row, and only one of the two headers carries the unit ("THRESHOLD" beside
+    # "FOR to water kg/year"). Both halves read the whole header.
+    for j in range(label_columns, len(out) - 1):
+        a, b = out[j], out[j + 1]
+        if not (filled[j] and filled[j + 1]) or any(_flat(row[j]) and _flat(row[j + 1]) for row in body):
+            continue
+        if bool(_reading(a).unit) != bool(_reading(b).unit):
+            out[j] = out[j + 1] = " ".join(filter(None, [a, b]))
+    return out
 
 
 def table_indicators(table: Table, caption: str = "", number: int = 0, section: str = "") -> list[Indicator]:
