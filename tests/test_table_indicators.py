@@ -98,7 +98,7 @@ def test_cells_read(cell: str, value: float) -> None:
     assert parse_cell(cell)[0] == pytest.approx(value)
 
 
-@pytest.mark.parametrize("cell", ["1990-96", "0014", "Sainsbury 55; Tesco 46", "200 (as BTEX)", "03/25/2016", "412 413 414 415"])
+@pytest.mark.parametrize("cell", ["1990-96", "0014", "Sainsbury 55; Tesco 46", "03/25/2016", "412 413 414 415"])
 def test_cells_that_are_no_amount(cell: str) -> None:
     assert parse_cell(cell) is None
 
@@ -143,3 +143,11 @@ def test_headers_set_a_column_off_their_figures_are_moved_over_them():
     found = {(i.value, i.indicator): i.unit for i in table_indicators(table)}
     assert found and all(unit == "kg/year" for unit in found.values())
     assert any("water" in subject for _, subject in found)
+
+
+def test_a_note_after_a_figure_does_not_hide_it():
+    from policy_nlp.indicators.table_cells import parse_cell
+
+    assert parse_cell("200 (as\nBTEX)")[0] == 200.0
+    assert parse_cell("45 (incl. Malta)")[0] == 45.0
+    assert parse_cell("200 (as BTEX) and more") is None

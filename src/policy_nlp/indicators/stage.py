@@ -116,6 +116,35 @@ def _found_per_document(docs: list[Document], model: str | None) -> list[list[tu
     return [list(zip(runs, per_run)) for runs, per_run in zip(runs_of, found)]
 
 
+def _squeezed(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
+
+
+def _printed_page(doc: Document, passage: Passage, indicator: Indicator, pages: dict[int, list[str]]) -> int:
+    """The page a figure is printed on. A passage that runs on over a page break carries the page
+    it starts on; the figure's own words are looked up on the pages after it."""
+    if not pages:
+        return passage.page
+    around = _squeezed(passage.text[max(0, indicator.start - 25):indicator.end + 25])
+    if not around or any(around in block for block in pages.get(passage.page, [])):
+        return passage.page
+    for page in (passage.page + 1, passage.page + 2):
+        if any(around in block for block in pages.get(page, [])):
+            return page
+    return passage.page
+
+
+def _page_texts(doc: Document, passages: set[int]) -> dict[int, list[str]]:
+    """Squeezed text of the blocks on each page a multi-page passage touches (a block may itself
+    run on over a column break, so each page's blocks are also joined)."""
+    out: dict[int, list[str]] = {}
+    for page in doc.pages:
+        if any(p <= page.number <= p + 2 for p in passages):
+            blocks = [_squeezed(b.text) for b in page.blocks]
+            out[page.number] = blocks + ["".join(blocks)]
+    return out
+
+
 def mine(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     """Indicators of every passage outside the reference list, with page, section and role.
 
@@ -126,6 +155,8 @@ def mine(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     found = _found_per_document(docs, model)
     for doc, per_run in zip(docs, found):
         doc.indicators = []
+        page_texts = _page_texts(doc, {p.page for run, found in per_run if found for p in run.passages}) \
+            if len(doc.pages) > 1 else {}
         for run, indicators in per_run:
             for indicator in indicators:
                 # The page is the one the figure is printed on, not where its sentence began.
@@ -134,7 +165,7 @@ def mine(docs: list[Document], pipeline: Pipeline) -> list[Document]:
                 indicator.start -= run.starts[k]
                 indicator.end -= run.starts[k]
                 indicator.document = doc.stem
-                indicator.page = passage.page
+                indicator.page = _printed_page(doc, passage, indicator, page_texts)
                 indicator.section = passage.section
                 indicator.section_role = doc.sections[passage.section_index].role
                 doc.indicators.append(indicator)

@@ -263,10 +263,14 @@ def _ends(indicator: Indicator) -> list[Indicator]:
     return [low, high]
 
 
+# A note on what the figure counts, after it: "200 (as BTEX)", "45 (incl. Malta)", "12 (excl. VAT)".
+_NOTE = re.compile(r"\s*\((?:as|incl\.?|including|excl\.?|excluding|of which)\s[^()]*\)\s*$", re.IGNORECASE)
+
+
 def parse_cell(text: str) -> tuple[float, float | None, float | None, str, str, float] | None:
     """(value, low, high, unit, kind, scale) of a cell that holds one number (or a range) and
     nothing else but its unit, a currency, a scale word and footnote marks; None otherwise."""
-    text = _BOUND.sub("", _SENTENCE_END.sub("", _MARKS.sub("", text.strip()).strip()))
+    text = _BOUND.sub("", _SENTENCE_END.sub("", _MARKS.sub("", _NOTE.sub("", text.strip())).strip()))
     parts = _RANGE_DASH.split(text, maxsplit=1) if re.search(r"\d\s*[-–—]\s*\d|\d\s+to\s+\d", text) else [text]
     if len(parts) == 2:
         first, second = _one_number(parts[0]), _one_number(parts[1])
