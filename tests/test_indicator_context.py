@@ -135,3 +135,15 @@ def test_a_table_row_named_by_state_codes_or_a_region_has_that_place() -> None:
                         ["NO/YES ballots", "12"]])
     places = {i.value: i.place for i in table_indicators(table)}
     assert places[3.47] == "IL/IN/OH" and places[1.49] == "Eastern Cornbelt" and places[12] == ""
+
+
+def test_a_figure_in_a_passage_running_over_a_page_break_takes_the_page_it_is_printed_on() -> None:
+    from policy_nlp.model import Block, Page
+
+    first = "Rather, the study asks whether Head Start is helpful to the children, and this is important to"
+    second = "parents: the best approach is to let 4,000 children enter the program and compare their outcomes."
+    doc = _document([("Study design in Ohio", 1, "status")], [(0, 2, f"{first} {second}")])
+    doc.pages = [Page(number=2, width=612, height=792, blocks=[Block(lines=[], page=2, text=first)]),
+                 Page(number=3, width=612, height=792, blocks=[Block(lines=[], page=3, text=second)])]
+    (children,) = _mined(doc)
+    assert children.value == 4000 and children.page == 3
