@@ -32,3 +32,17 @@ def test_a_share_of_a_generic_whole_is_a_share_of_what_the_clause_counts() -> No
 ])
 def test_and_joins_modifiers_only(text: str, raw: str, subject: str) -> None:
     assert _subjects(text)[raw] == subject
+
+
+@pytest.mark.parametrize(("text", "raw", "subject"), [
+    # The Federal Register's cost paragraph: the statistic is not the subject, the terms of a sum name nothing.
+    ("The FAA has determined that revising the operator’s existing FAA-approved MEL takes an average of 90 "
+     "work-hours per operator.", "90 work-hours", "revising the operator’s existing FAA-approved MEL"),
+    ("Therefore, the FAA estimates the average total cost per operator to be $7,650 (90 work-hours × $85 per "
+     "work-hour).", "$85 per work-hour", ""),
+    ("Therefore, the FAA estimates the average total cost per operator to be $7,650 (90 work-hours × $85 per "
+     "work-hour).", "90 work-hours", ""),
+    ("Households spent an average of 1,200 yuan on heating.", "1,200 yuan", "Households"),
+])
+def test_statistics_and_sums(text: str, raw: str, subject: str) -> None:
+    assert _subjects(text)[raw] == subject

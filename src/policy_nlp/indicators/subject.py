@@ -60,6 +60,8 @@ _CHANGE_NOUNS = {"increase", "rise", "growth", "decline", "decrease", "drop", "f
 _NOT_MODIFIER_VERBS = {"including", "excluding", "following", "according", "regarding", "concerning", "involving",
                        "covering", "using", "reaching", "exceeding", "accounting", "ranking", "compared", "based",
                        "built", "selected", "approved", "located", "owned", "making", "becoming", "creating"}
+# "an average of 90 work-hours": the statistic, not what it is of.
+_STATISTICS = {"average", "mean", "median", "maximum", "minimum", "estimate", "peak"}
 _CALENDAR_NOUNS = {"year", "month", "week", "day", "quarter", "season", "annum", "hour", "decade"}
 _PLACE_NOUNS = {"province", "country", "city", "region", "nation", "world", "county", "district", "prefecture", "state"}
 _NP_POS = {"NOUN", "PROPN", "ADJ", "X"}
@@ -76,6 +78,8 @@ def subject_of(doc: Doc, span: Span, skip: set[int], places: set[str], kind: str
     None means: only the dependency tree can tell, and this Doc is tagged but not parsed (the API
     then parses just these sentences)."""
     core = core or span
+    if _in_arithmetic(doc, span):
+        return ""  # "$7,650 (90 work-hours × $85 per work-hour)": the terms of a sum name nothing
     tagged = doc.has_annotation("TAG")
     if kind == "rank":
         return _rank_subject(doc, span, skip, places) if tagged else ""
@@ -126,11 +130,32 @@ def subject_of(doc: Doc, span: Span, skip: set[int], places: set[str], kind: str
             head = _clause_subject(core.root, set(range(core.start, core.end)), skip)
         else:
             head = _head_noun(core, skip)
+            if head is not None and head.lower_ in _STATISTICS:
+                # "revising the MEL takes an average of 90 work-hours": what takes them, if the
+                # verb's own subject names it ("each receives an average of": the statistic says more)
+                doer = next((c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")
+                             and c.i not in skip), None) if head.head.i != head.i else None
+                if doer is not None and upos(doer) not in ("PRON", "DET"):
+                    head = doer
         if head is not None:
             if upos(head) == "VERB":  # a gerund subject: "Extending care insurance to all ... would cost"
                 return _join([t for t in head.subtree][:_MAX_TOKENS])
             return _phrase_of(head, skip, tagged, places, core)
     return ""
+
+
+_OPERATORS = {"×", "x", "*", "=", "+", "÷"}
+
+
+def _in_arithmetic(doc: Doc, span: Span) -> bool:
+    """Whether the figure is a term of a calculation in brackets: "(90 work-hours × $85)"."""
+    start = next((k for k in range(span.start - 1, max(-1, span.start - 12), -1) if doc[k].text in "()"), None)
+    if start is None or doc[start].text != "(":
+        return False
+    end = next((k for k in range(span.end, min(len(doc), span.end + 12)) if doc[k].text in "()"), None)
+    if end is None or doc[end].text != ")":
+        return False
+    return any(doc[k].text in _OPERATORS for k in range(start + 1, end))
 
 
 _SCOPE_WORDS = {"national", "provincial", "municipal", "regional", "global", "world", "worldwide", "country", "nation",
@@ -358,7 +383,8 @@ def _before(doc: Doc, span: Span, core: Span, skip: set[int], places: set[str]) 
         return None
     t = doc[i]
     if t.lower_ == "of" and i >= 1 and _nounish(doc[i - 1], True) and i - 1 not in skip \
-            and doc[i - 1].lower_ not in WRAPPERS and doc[i - 1].lower_ not in ("terms", "one", "each"):
+            and doc[i - 1].lower_ not in WRAPPERS and doc[i - 1].lower_ not in ("terms", "one", "each") \
+            and doc[i - 1].lower_ not in _STATISTICS:
         return _left_phrase(doc, i - 1, skip, True, places)  # "a network of 5600 kilometers"
     if t.lower_ == "from" and i >= 1 and i - 1 not in skip and upos(doc[i - 1]) == "NOUN":
         words = _object_phrase(doc, i - 1, skip)  # "raise the share of X from 8.5% to 15%"
