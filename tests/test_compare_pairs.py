@@ -8,7 +8,9 @@ import numpy as np
 
 from conftest import REPO
 
-from policy_nlp.comparison.indicators import align_indicators, focus_text, frames_clash, levels_conflict
+from policy_nlp.comparison.clashes import is_threshold, levels, opposite_sides, share_destination
+from policy_nlp.comparison.engine import phrase_judge
+from policy_nlp.comparison.indicators import about_different_things, align_indicators, focus_text, frames_clash, levels_conflict
 from policy_nlp.comparison.measures import compatible, in_unit_of, measure
 from policy_nlp.model import Indicator
 
@@ -78,3 +80,59 @@ def test_gold_labels_are_enough_and_mixed():
     assert len(gold["document_pairs"]) >= 2 and len(labels) >= 40
     assert 0.25 <= sum(g["comparable"] for g in labels) / len(labels) <= 0.75
     assert all(g["why"] and g["a_sentence"] and g["b_sentence"] for g in labels)
+
+
+def test_a_level_stated_after_the_subject_keeps_national_and_provincial_apart():
+    national = ind("four", 4, subject="national level cross industry platforms")
+    provincial = ind("29", 29, subject="industrial internet platforms",
+                     sentence="The province has recognised 29 industrial internet platforms at provincial level, and one is national.")
+    assert levels(provincial.indicator, provincial.sentence) == {"provincial"}
+    assert about_different_things(national, provincial, measure(national)) == "administrative levels"
+    assert not about_different_things(ind("46", 46, subject="provincial-level platforms"), provincial, measure(provincial))
+
+
+def test_the_two_sides_of_one_whole_are_not_one_measure():
+    domestic = ind("less than 10%", 10, "percent", "%", "high-end industrial software market",
+                   sentence="Software is largely supplied by foreign vendors, and domestic products account for less than 10% of the market.")
+    foreign = ind("about 85%", 85, "percent", "%", "design software", sentence="Foreign vendors supply about 85% of the design software.")
+    also_domestic = ind("12%", 12, "percent", "%", "software market", sentence="Domestic products hold 12% of the software market.")
+    assert opposite_sides(domestic, foreign) and not opposite_sides(domestic, also_domestic)
+    assert about_different_things(domestic, foreign, measure(domestic)) == "opposite sides of one whole"
+
+
+def test_a_size_class_is_not_a_level():
+    bound = ind("over 5 million yuan", 5e6, "money", "CNY", "investment of projects",
+                sentence="Firms have implemented over 70000 projects with an investment of over 5 million yuan.")
+    cost = ind("2 million to 5 million yuan", 5e6, "money", "CNY", "typical project",
+               sentence="A typical project costs 2 million to 5 million yuan.")
+    level = ind("over 164 million", 164e6, subject="IoT terminals",
+                sentence="Shandong has 130 million users, with over 164 million IoT terminals and the highest traffic.")
+    revenue = ind("below 20 million yuan", 2e7, "money", "CNY", "annual revenue",
+                  sentence="Loans go to firms with annual revenue below 20 million yuan.")
+    assert is_threshold(bound) and is_threshold(revenue) and not is_threshold(cost) and not is_threshold(level)
+    same = np.ones((1, 2), dtype=np.float32) / np.sqrt(2)
+    vectors = {"a": same, "b": same}
+    assert align_indicators({"a": [bound], "b": [cost]}, vectors, vectors, threshold=0.5) == []
+    assert len(align_indicators({"a": [bound], "b": [revenue]}, vectors, vectors, threshold=0.5)) == 1
+
+
+def test_shares_of_a_whole_put_to_different_uses_do_not_pair():
+    transformation = ind("60%", 60, "percent", "%", "industrial investment",
+                         sentence="Since 2016, 60% of the 10 trillion yuan industrial investment has been invested in technological transformation.")
+    digital = ind("roughly 40%", 40, "percent", "%", "manufacturing investment",
+                  sentence="The province will mobilise 3 trillion yuan of investment, of which roughly 40% is earmarked for digital and intelligent projects.")
+    third = ind("about one third", 1 / 3, "fraction", subject="province",
+                sentence="The province expects 1.2 trillion yuan of investment, about one third of which is to go to digital and intelligent projects.")
+    assert share_destination(transformation) == "technological transformation"
+    assert share_destination(digital) == share_destination(third) == "digital and intelligent projects"
+    assert about_different_things(transformation, digital, measure(digital)) == "shares put to different uses"
+    assert not about_different_things(digital, third, measure(digital))
+    # An encoder may judge two phrases without a shared word the same (synonyms); the veto then holds back.
+    assert not about_different_things(transformation, digital, measure(digital), same_meaning=lambda a, b: True)
+
+
+def test_phrase_judge_takes_shared_words_then_the_calibrated_cosine():
+    axes = {"renewable energy": [1.0, 0.0], "clean power": [0.8, 0.6], "defence": [0.0, 1.0]}
+    same = phrase_judge(lambda texts: np.array([axes[t] for t in texts], dtype=np.float32), 0.7)
+    assert same("renewable energy", "clean power") and not same("renewable energy", "defence")
+    assert same("digital projects", "projects") and not same("clean power", "defence")

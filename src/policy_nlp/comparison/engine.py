@@ -14,7 +14,7 @@ from ..errors import PolicyNLPError, StoreError
 from ..model import Document
 from ..vocabulary import CONTENT_ROLES, ROLES, check_choice
 from ..store import open_store
-from .indicators import align_indicators, focus_text
+from .indicators import align_indicators, focus_text, shared_words
 from .passages import align, similarity_matrix
 from .sentences import judge, sentence_vectors, split_documents
 
@@ -159,6 +159,20 @@ def focus_vectors(indicators: list, encode) -> np.ndarray | None:
     return vectors[[row[t] for t in texts]]
 
 
+def phrase_judge(encode, threshold: float):
+    """Whether two short phrases mean the same thing: a shared content word, or a cosine at the
+    calibrated "same point" threshold. The cosine alone misses synonyms of short phrases ("renewable
+    energy" and "clean power" meet at 0.41), so shared words count first."""
+
+    def same(a: str, b: str) -> bool:
+        if shared_words(a, b):
+            return True
+        va, vb = encode([a, b])
+        return float(va @ vb) >= threshold
+
+    return same
+
+
 def _require_vectors(doc: Document, dim: int | None = None) -> np.ndarray:
     if doc.embeddings is None:
         if not doc.passages and dim:
@@ -273,7 +287,8 @@ def _compare(store, docs: list[str | int], role: str | None, threshold: float | 
     by_doc = {d.stem: [d.indicators[k] for k in keep[d.stem]] for d in loaded}
     vectors_by_doc = {d.stem: indicator_vectors(d, encode)[keep[d.stem]] for d in loaded}
     focus_by_doc = {stem: focus_vectors(inds, encode) for stem, inds in by_doc.items()}
-    result.indicators = [asdict(row) for row in align_indicators(by_doc, vectors_by_doc, focus_by_doc)]
+    same = phrase_judge(encode, calibrated_sentence_threshold(model)[0])
+    result.indicators = [asdict(row) for row in align_indicators(by_doc, vectors_by_doc, focus_by_doc, same_meaning=same)]
     return result
 
 

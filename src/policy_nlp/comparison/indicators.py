@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from .clashes import is_threshold, levels_conflict, opposite_sides, share_destination
 from .measures import Measure, compatible, in_unit_of, measure
 
 _STOP = {
@@ -34,22 +36,6 @@ def subject_similarity(a: str, b: str) -> float:
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / len(ta | tb)
-
-
-# Administrative levels: "national platforms" and "provincial-level platforms" are two different stocks
-# however alike the rest of their words and sentences.
-_LEVELS = {"national": "national", "nationwide": "national", "country": "national", "federal": "national",
-           "provincial": "provincial", "province": "provincial", "state": "provincial", "municipal": "city",
-           "city": "city", "prefecture": "city", "prefectural": "city", "county": "county", "district": "district"}
-
-
-def _levels(subject: str) -> set[str]:
-    return {_LEVELS[w] for w in re.findall(r"[a-z]+", subject.lower()) if w in _LEVELS}
-
-
-def levels_conflict(a: str, b: str) -> bool:
-    la, lb = _levels(a), _levels(b)
-    return bool(la and lb and not la & lb)
 
 
 def focus_text(indicator, before: int = 6, after: int = 8) -> str:
@@ -181,10 +167,34 @@ def _meaning(context: float | None, focus: float | None, x, y) -> float:
     return subject_similarity(x.indicator, y.indicator)
 
 
-def _candidates(a: list, b: list, context: tuple, focus: tuple) -> list[_Candidate]:
+def shared_words(a: str, b: str) -> bool:
+    """Two phrases say the same thing when they share a content word (used when no encoder is at hand)."""
+    return bool(subject_tokens(a) & subject_tokens(b))
+
+
+def about_different_things(x, y, mx: Measure, same_meaning: Callable[[str, str], bool] = shared_words) -> str:
+    """Why two figures of one dimension and alike sentences still count different things ("" if none
+    is seen): another administrative level, the two sides of one whole, a size class against a level,
+    or shares of a whole put to different uses."""
+    if levels_conflict(x.indicator or "", y.indicator or "", x.sentence or "", y.sentence or ""):
+        return "administrative levels"
+    if opposite_sides(x, y):
+        return "opposite sides of one whole"
+    if is_threshold(x) != is_threshold(y):
+        return "a size class against a level"
+    if mx.dimension == "share":
+        dx, dy = share_destination(x), share_destination(y)
+        if dx and dy and not same_meaning(dx, dy):
+            return "shares put to different uses"
+    return ""
+
+
+def _candidates(a: list, b: list, context: tuple, focus: tuple,
+                same_meaning: Callable[[str, str], bool] = shared_words) -> list[_Candidate]:
     """Pairs that may stand side by side, best first: same dimension (measures.py), no clash of
-    administrative level or time frame (frames_clash), scored by meaning less a penalty for figures
-    orders of magnitude apart.
+    time frame (frames_clash), no sign of different things counted (about_different_things: level,
+    side, size class, use of a share), scored by meaning less a penalty for figures orders of
+    magnitude apart.
 
     With vectors the score is the mean of two cosines: "subject: sentence" (what the passage is
     about) and "subject: words around the figure" (what this figure counts; a sentence of five
@@ -195,9 +205,7 @@ def _candidates(a: list, b: list, context: tuple, focus: tuple) -> list[_Candida
     out = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
-            if not compatible(ma[i], mb[j]) or levels_conflict(x.indicator or "", y.indicator or ""):
-                continue
-            if frames_clash(x, y):
+            if not compatible(ma[i], mb[j]) or frames_clash(x, y) or about_different_things(x, y, ma[i], same_meaning):
                 continue
             score = _meaning(_cosine(*context, i, j), _cosine(*focus, i, j), x, y)
             score -= magnitude_penalty(ma[i], mb[j])
@@ -210,12 +218,14 @@ def _candidates(a: list, b: list, context: tuple, focus: tuple) -> list[_Candida
 
 def align_indicators(by_doc: dict[str, list], vectors: dict[str, object] | None = None,
                      focus: dict[str, object] | None = None, threshold: float = THRESHOLD,
-                     word_threshold: float = 0.5) -> list[IndicatorRow]:
+                     word_threshold: float = 0.5,
+                     same_meaning: Callable[[str, str], bool] = shared_words) -> list[IndicatorRow]:
     """Rows of indicators about the same subject, at most one per document.
 
     Each pair of documents is matched one-to-one, best score first; matches are
     then chained into rows across documents (A~B and B~C give one row A, B, C).
-    `vectors`: "subject: sentence" per indicator; `focus`: "subject: words around the figure".
+    `vectors`: "subject: sentence" per indicator; `focus`: "subject: words around the figure";
+    `same_meaning`: whether two short phrases (what two shares are put to) mean the same thing.
     """
     stems = list(by_doc)
     vectors, focus = vectors or {}, focus or {}
@@ -235,7 +245,7 @@ def align_indicators(by_doc: dict[str, list], vectors: dict[str, object] | None 
             has_vectors = all(v is not None for v in context) or all(v is not None for v in near)
             limit = threshold if has_vectors else word_threshold
             used_a, used_b = set(), set()
-            for c in _candidates(by_doc[sa], by_doc[sb], context, near):
+            for c in _candidates(by_doc[sa], by_doc[sb], context, near, same_meaning):
                 if c.score < limit:
                     break
                 if c.i in used_a or c.j in used_b:
