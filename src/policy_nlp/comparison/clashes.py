@@ -11,6 +11,7 @@ and its calibrated threshold stay as they are.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Administrative levels: "national platforms" and "provincial-level platforms" are two different stocks
 # however alike the rest of their words and sentences.
@@ -104,3 +105,36 @@ def share_destination(indicator) -> str:
     _, after = clause(indicator)
     found = _DESTINATION.search(after.lower().strip())
     return found.group("np").strip() if found else ""
+
+
+@dataclass(frozen=True)
+class Signs:
+    """What one figure's sentence says about what it counts, read once per figure (a comparison
+    weighs every figure of one document against every figure of the other)."""
+
+    levels: frozenset[str]
+    sides: tuple[tuple[int, int], ...]  # (pair of opposites, side) named alone in the figure's clause
+    threshold: bool
+    destination: str
+
+
+def signs(indicator) -> Signs:
+    sides = _sides(" ".join(clause(indicator)))
+    return Signs(levels=frozenset(levels(indicator.indicator or "", indicator.sentence or "")),
+                 sides=tuple(sorted((k, next(iter(v))) for k, v in sides.items() if len(v) == 1)),
+                 threshold=is_threshold(indicator), destination=share_destination(indicator))
+
+
+def differ(a: Signs, b: Signs, share: bool, same_meaning) -> str:
+    """Why two figures count different things ("" if nothing says so): another administrative level,
+    the two sides of one whole, a size class against a level, or shares of a whole put to different uses."""
+    if a.levels and b.levels and not a.levels & b.levels:
+        return "administrative levels"
+    sides_b = dict(b.sides)
+    if any(k in sides_b and sides_b[k] != side for k, side in a.sides):
+        return "opposite sides of one whole"
+    if a.threshold != b.threshold:
+        return "a size class against a level"
+    if share and a.destination and b.destination and not same_meaning(a.destination, b.destination):
+        return "shares put to different uses"
+    return ""

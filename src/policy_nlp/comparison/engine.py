@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -164,6 +165,7 @@ def phrase_judge(encode, threshold: float):
     calibrated "same point" threshold. The cosine alone misses synonyms of short phrases ("renewable
     energy" and "clean power" meet at 0.41), so shared words count first."""
 
+    @lru_cache(maxsize=None)
     def same(a: str, b: str) -> bool:
         if shared_words(a, b):
             return True

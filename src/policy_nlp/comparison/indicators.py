@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .clashes import is_threshold, levels_conflict, opposite_sides, share_destination
+from .clashes import differ, levels_conflict, signs
 from .measures import Measure, compatible, in_unit_of, measure
 
 _STOP = {
@@ -174,19 +174,8 @@ def shared_words(a: str, b: str) -> bool:
 
 def about_different_things(x, y, mx: Measure, same_meaning: Callable[[str, str], bool] = shared_words) -> str:
     """Why two figures of one dimension and alike sentences still count different things ("" if none
-    is seen): another administrative level, the two sides of one whole, a size class against a level,
-    or shares of a whole put to different uses."""
-    if levels_conflict(x.indicator or "", y.indicator or "", x.sentence or "", y.sentence or ""):
-        return "administrative levels"
-    if opposite_sides(x, y):
-        return "opposite sides of one whole"
-    if is_threshold(x) != is_threshold(y):
-        return "a size class against a level"
-    if mx.dimension == "share":
-        dx, dy = share_destination(x), share_destination(y)
-        if dx and dy and not same_meaning(dx, dy):
-            return "shares put to different uses"
-    return ""
+    is seen; clashes.differ)."""
+    return differ(signs(x), signs(y), mx.dimension == "share", same_meaning)
 
 
 def _candidates(a: list, b: list, context: tuple, focus: tuple,
@@ -202,10 +191,11 @@ def _candidates(a: list, b: list, context: tuple, focus: tuple,
     connected" and "machines and devices linked" count the same thing. Without, shared subject words.
     """
     ma, mb = [measure(x) for x in a], [measure(y) for y in b]
+    sa, sb = [signs(x) for x in a], [signs(y) for y in b]
     out = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
-            if not compatible(ma[i], mb[j]) or frames_clash(x, y) or about_different_things(x, y, ma[i], same_meaning):
+            if not compatible(ma[i], mb[j]) or frames_clash(x, y) or differ(sa[i], sb[j], ma[i].dimension == "share", same_meaning):
                 continue
             score = _meaning(_cosine(*context, i, j), _cosine(*focus, i, j), x, y)
             score -= magnitude_penalty(ma[i], mb[j])
