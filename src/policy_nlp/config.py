@@ -22,8 +22,18 @@ def pipelines_dir() -> Path:
     return Path(os.environ.get("POLICY_NLP_PIPELINES", _REPO_ROOT / "pipelines"))
 
 
-def default_db() -> Path:
-    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+def default_db() -> str | Path:
+    """The store `POLICY_NLP_DB` names (a file path, or a database URL kept as written: a Path
+    would fold its "//"), else ./policy_nlp.db."""
+    value = os.environ.get(DB_ENV) or DEFAULT_DB
+    return value if is_db_url(value) else Path(value)
+
+
+def is_db_url(value: object) -> bool:
+    """Whether a --db value is a database URL (scheme://...) rather than a file path."""
+    text = str(value)
+    scheme, sep, _ = text.partition(":")
+    return bool(sep) and len(scheme) > 1 and scheme.replace("+", "").isalpha() and text[len(scheme):].startswith(":/")
 
 
 @dataclass

@@ -1,5 +1,9 @@
-"""Store: one SQLite file holding documents, pages, blocks, lines and tables."""
+"""Store: the documents and everything derived from them, in a SQLite file (the default, no
+server) or a PostgreSQL database (`postgresql://...`), behind one contract (contract.py)."""
 
-from .db import SCHEMA_VERSION, Store, open_store
+from .contract import DocumentStore
+from .db import SCHEMA_VERSION, Store
+from .open import open_store
+from .rows import DocumentInfo
 
-__all__ = ["SCHEMA_VERSION", "Store", "open_store"]
+__all__ = ["SCHEMA_VERSION", "DocumentInfo", "DocumentStore", "Store", "open_store"]

@@ -8,19 +8,18 @@ it; every document is written inside one transaction, so an interrupted ingest
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Iterator
 
 from ..config import default_db
 from ..errors import NotFoundError, StoreError
+from ..model import Document
 from ..vocabulary import INDICATOR_KINDS, ROLES, check_choice
-from ..model import Block, Document, Heading, Indicator, Line, Page, Passage, Section, Table
+from . import rows
+from .rows import UNREADABLE_PAGES_KEY, DocumentInfo  # noqa: F401  (other modules import them from here)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -180,24 +179,11 @@ CREATE INDEX IF NOT EXISTS document_names_stem ON document_names(stem);
 _DERIVED = ("lines", "blocks", "pages", "tables", "sections", "headings", "indicators", "passages", "document_names")
 
 
-@dataclass
-class DocumentInfo:
-    id: int
-    path: str
-    name: str
-    stem: str
-    sha256: str
-    title: str
-    n_pages: int
-    n_blocks: int
-    n_chars: int
-    ingested_at: str
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
 class Store:
+    """The SQLite back end of the store contract (contract.DocumentStore)."""
+
+    backend = "sqlite"
+
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
@@ -246,72 +232,23 @@ class Store:
             _delete_rows(cur, gone)
             # This path may have named another document whose content the file no longer holds.
             cur.execute("DELETE FROM document_names WHERE path = ?", (doc.path,))
-            blocks = list(doc.blocks())
-            vectors = _vector_blobs(doc)
-            cur.execute(
-                "INSERT INTO documents (path, name, stem, sha256, title, n_pages, n_blocks, n_lines, n_chars, metadata, pipeline,"
-                " embed_model, embed_dim, year, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    doc.path, doc.name, doc.stem, doc.sha256, doc.title, doc.n_pages, len(blocks),
-                    sum(len(b.lines) for b in blocks), sum(len(b.text) for b in blocks),
-                    json.dumps(_stored_metadata(doc), ensure_ascii=False), pipeline,
-                    doc.embed_model if vectors else "", doc.embeddings.shape[1] if vectors else 0, document_year(doc),
-                    datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                ),
-            )
+            cur.execute(f"INSERT INTO documents ({', '.join(rows.DOCUMENT_COLUMNS)}) VALUES ({_marks(rows.DOCUMENT_COLUMNS)})",
+                        rows.document_row(doc, pipeline, document_year(doc)))
             doc_id = cur.lastrowid
             # Row ids are given, not read back row by row, so every table takes one executemany.
             # BEGIN IMMEDIATE holds the write lock: no other writer can take these ids meanwhile.
-            block_base = _next_id(cur, "blocks")
-            table_base = _next_id(cur, "tables")
-            passage_base = _next_id(cur, "passages")
-            cur.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?)",
-                            [(doc_id, p.number, p.width, p.height, p.columns) for p in doc.pages])
-            removed = [line for page in doc.pages for line in page.removed]
-            line_rows = [_line_row(doc_id, None, seq, line) for seq, line in enumerate(removed)]
-            seq = len(removed)
-            for k, block in enumerate(blocks):
-                line_rows += [_line_row(doc_id, block_base + k, seq + i, line) for i, line in enumerate(block.lines)]
-                seq += len(block.lines)
-            cur.executemany(
-                "INSERT INTO tables (id, doc_id, page, x0, top, x1, bottom, caption, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(table_base + k, doc_id, t.page, *t.bbox, t.caption, json.dumps(t.rows, ensure_ascii=False))
-                 for k, t in enumerate(t for page in doc.pages for t in page.tables)],
-            )
+            bases = rows.IdBases(_next_id(cur, "blocks"), _next_id(cur, "tables"), _next_id(cur, "passages"))
+            children = rows.child_rows(doc, doc_id, bases, to_blobs)
+            cur.executemany(_insert("pages", rows.PAGE_COLUMNS), children.pages)
+            cur.executemany(_insert("tables", rows.TABLE_COLUMNS), children.tables)
             if delay:
                 time.sleep(delay * max(1, len(doc.pages)))
-            cur.executemany("INSERT INTO blocks (id, doc_id, seq, page, kind, text) VALUES (?, ?, ?, ?, ?, ?)",
-                            [(block_base + k, doc_id, k, b.page, b.kind, b.text) for k, b in enumerate(blocks)])
-            cur.executemany(_INSERT_LINE, line_rows)
-            cur.executemany(
-                "INSERT INTO headings (doc_id, seq, level, number, text, page, block, run_in, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(doc_id, i, h.level, h.number, h.text, h.page, h.block, int(h.run_in), h.evidence) for i, h in enumerate(doc.outline)],
-            )
-            cur.executemany(
-                "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (doc_id, i, s.level, s.number, s.heading, s.path, s.role, s.role_confidence, s.role_evidence, s.page_start, s.page_end, s.text)
-                    for i, s in enumerate(doc.sections)
-                ],
-            )
-            cur.executemany(
-                "INSERT INTO passages (id, doc_id, seq, section_seq, page, section, role, role_confidence, role_evidence, text, embedding, kind)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (passage_base + i, doc_id, p.seq, p.section_index, p.page, p.section, p.role, p.role_confidence,
-                     p.role_evidence, p.text, vectors[i] if vectors else None, p.kind)
-                    for i, p in enumerate(doc.passages)
-                ],
-            )
-            ind_vectors = (
-                to_blobs(doc.indicator_embeddings) if doc.indicator_embeddings is not None else [None] * len(doc.indicators)
-            )
-            cur.executemany(
-                f"INSERT INTO indicators ({', '.join(_INDICATOR_COLUMNS)}, embedding) VALUES ({', '.join('?' * (len(_INDICATOR_COLUMNS) + 1))})",
-                [(doc_id, i, *(getattr(ind, c) for c in _INDICATOR_COLUMNS[2:]), ind_vectors[i]) for i, ind in enumerate(doc.indicators)],
-            )
+            for table, columns in (("blocks", rows.BLOCK_COLUMNS), ("lines", rows.LINE_COLUMNS),
+                                   ("headings", rows.HEADING_COLUMNS), ("sections", rows.SECTION_COLUMNS),
+                                   ("passages", rows.PASSAGE_COLUMNS), ("indicators", rows.INDICATOR_COLUMNS)):
+                cur.executemany(_insert(table, columns), getattr(children, table))
             cur.executemany("INSERT OR REPLACE INTO document_names (path, doc_id, name, stem) VALUES (?, ?, ?, ?)",
-                            [(n, doc_id, PurePath(n).name, PurePath(n).stem) for n in dict.fromkeys(carried)])
+                            rows.name_rows(doc_id, carried))
             _bump_generation(cur)
             cur.execute("COMMIT")
         except BaseException:
@@ -513,72 +450,28 @@ class Store:
 
     def load(self, ref: str | int) -> Document:
         info = self.resolve(ref)
-        doc = Document(path=info.path, sha256=info.sha256, title=info.title, id=info.id)
-        meta = self.conn.execute("SELECT metadata FROM documents WHERE id = ?", (info.id,)).fetchone()[0]
-        doc.metadata = json.loads(meta)
-        pages = {}
-        for number, width, height, columns in self.conn.execute(
-            "SELECT number, width, height, columns FROM pages WHERE doc_id = ? ORDER BY number", (info.id,)
-        ):
-            pages[number] = Page(number=number, width=width, height=height, columns=columns)
-        for number in _page_numbers(doc.metadata.pop(UNREADABLE_PAGES_KEY, "")):
-            if number in pages:
-                pages[number].readable = False
-        blocks: dict[int, Block] = {}
-        for block_id, page, kind, text in self.conn.execute(
-            "SELECT id, page, kind, text FROM blocks WHERE doc_id = ? ORDER BY seq", (info.id,)
-        ):
-            block = Block(lines=[], page=page, kind=kind, text=text)
-            blocks[block_id] = block
-            pages[page].blocks.append(block)
-        for row in self.conn.execute(
-            "SELECT block_id, page, text, x0, top, x1, bottom, font, size, bold, col, marks FROM lines WHERE doc_id = ? ORDER BY seq",
-            (info.id,),
-        ):
-            block_id, page, text, x0, top, x1, bottom, font, size, bold, col, marks = row
-            line = Line(text=text, page=page, bbox=(x0, top, x1, bottom), font=font, size=size, bold=bool(bold), column=col, marks=marks.split("\t") if marks else [])
-            if block_id is None:
-                pages[page].removed.append(line)
-            else:
-                blocks[block_id].lines.append(line)
-        for page, x0, top, x1, bottom, caption, rows in self.conn.execute(
-            "SELECT page, x0, top, x1, bottom, caption, rows FROM tables WHERE doc_id = ? ORDER BY id", (info.id,)
-        ):
-            pages[page].tables.append(Table(page=page, bbox=(x0, top, x1, bottom), rows=json.loads(rows), caption=caption))
-        doc.outline = [
-            Heading(text=text, level=level, page=page, number=number, block=block, run_in=bool(run_in), evidence=evidence)
-            for level, number, text, page, block, run_in, evidence in self.conn.execute(
-                "SELECT level, number, text, page, block, run_in, evidence FROM headings WHERE doc_id = ? ORDER BY seq", (info.id,)
-            )
-        ]
-        doc.sections = [
-            Section(heading=heading, level=level, path=path, page_start=ps, page_end=pe, text=text, number=number,
-                    role=role, role_confidence=conf, role_evidence=evidence)
-            for level, number, heading, path, role, conf, evidence, ps, pe, text in self.conn.execute(
-                "SELECT level, number, heading, path, role, role_confidence, role_evidence, page_start, page_end, text"
-                " FROM sections WHERE doc_id = ? ORDER BY seq", (info.id,)
-            )
-        ]
-        rows = self.conn.execute(
-            "SELECT seq, section_seq, page, section, role, role_confidence, role_evidence, text, kind, embedding"
-            " FROM passages WHERE doc_id = ? ORDER BY seq", (info.id,)
-        ).fetchall()
-        doc.passages = [
-            Passage(text=text, page=page, section=section, seq=seq, role=role, role_confidence=conf,
-                    role_evidence=evidence, section_index=section_seq, kind=kind)
-            for seq, section_seq, page, section, role, conf, evidence, text, kind, _ in rows
-        ]
-        ind_rows = self.conn.execute(
-            f"SELECT {', '.join(_INDICATOR_COLUMNS[2:])}, embedding FROM indicators WHERE doc_id = ? ORDER BY seq", (info.id,)
-        ).fetchall()
-        doc.indicators = [Indicator(**dict(zip(_INDICATOR_COLUMNS[2:], row[:-1])), document=info.stem) for row in ind_rows]
-        if ind_rows and all(row[-1] is not None for row in ind_rows):
-            doc.indicator_embeddings = from_blobs([r[-1] for r in ind_rows])
-        if rows and all(r[-1] is not None for r in rows):
-            doc.embeddings = from_blobs([r[-1] for r in rows])
-            doc.embed_model = self.conn.execute("SELECT embed_model FROM documents WHERE id = ?", (info.id,)).fetchone()[0]
-        doc.pages = [pages[n] for n in sorted(pages)]
-        return doc
+        q = lambda sql: self.conn.execute(sql, (info.id,)).fetchall()  # noqa: E731
+        metadata, embed_model = self.conn.execute("SELECT metadata, embed_model FROM documents WHERE id = ?", (info.id,)).fetchone()
+        stored = rows.StoredRows(
+            metadata=metadata, embed_model=embed_model,
+            pages=q(f"SELECT {rows.PAGE_SELECT} FROM pages WHERE doc_id = ? ORDER BY number"),
+            blocks=q(f"SELECT {rows.BLOCK_SELECT} FROM blocks WHERE doc_id = ? ORDER BY seq"),
+            lines=q(f"SELECT {rows.LINE_SELECT} FROM lines WHERE doc_id = ? ORDER BY seq"),
+            tables=q(f"SELECT {rows.TABLE_SELECT.format(rows='rows')} FROM tables WHERE doc_id = ? ORDER BY id"),
+            headings=q(f"SELECT {rows.HEADING_SELECT} FROM headings WHERE doc_id = ? ORDER BY seq"),
+            sections=q(f"SELECT {rows.SECTION_SELECT} FROM sections WHERE doc_id = ? ORDER BY seq"),
+            passages=q(f"SELECT {rows.PASSAGE_SELECT} FROM passages WHERE doc_id = ? ORDER BY seq"),
+            indicators=q(f"SELECT {', '.join(rows.INDICATOR_FIELDS)}, embedding FROM indicators WHERE doc_id = ? ORDER BY seq"),
+        )
+        return rows.assemble(info, stored, from_blobs)
+
+    def passage_texts(self, doc_id: int) -> list[str]:
+        """A document's passage texts in order (what reindex embeds)."""
+        return [r[0] for r in self.conn.execute("SELECT text FROM passages WHERE doc_id = ? ORDER BY seq", (doc_id,))]
+
+    def missing_embeddings(self, doc_id: int) -> int:
+        """How many of a document's passages have no vector."""
+        return self.conn.execute("SELECT count(*) FROM passages WHERE doc_id = ? AND embedding IS NULL", (doc_id,)).fetchone()[0]
 
     def sections(self, doc: str | int | None = None, role: str | None = None) -> Iterator[dict]:
         """Section rows with their document, for export; filtered by document and role."""
@@ -597,9 +490,8 @@ class Store:
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY s.doc_id, s.seq"
         )
-        keys = ("document", "path", "heading", "level", "role", "role_confidence", "role_evidence", "page_start", "page_end", "text")
         for row in self.conn.execute(sql, args):
-            yield dict(zip(keys, row))
+            yield dict(zip(rows.SECTION_EXPORT_KEYS, row))
 
     def table_cells(self, doc: str | int | None = None) -> Iterator[dict]:
         """One row per table cell (document, page, table number in the document, caption, row,
@@ -607,14 +499,7 @@ class Store:
         args = [self.resolve(doc).id] if doc is not None else []
         sql = ("SELECT d.stem, t.doc_id, t.page, t.caption, t.rows FROM tables t JOIN documents d ON d.id = t.doc_id"
                + (" WHERE t.doc_id = ?" if args else "") + " ORDER BY t.doc_id, t.id")
-        number, current = 0, None
-        for stem, doc_id, page, caption, rows in self.conn.execute(sql, args):
-            number = number + 1 if doc_id == current else 1
-            current = doc_id
-            for r, cells in enumerate(json.loads(rows), start=1):
-                for c, text in enumerate(cells, start=1):
-                    yield {"document": stem, "page": page, "table": number, "caption": caption, "row": r,
-                           "column": c, "text": text}
+        yield from rows.table_cell_rows(self.conn.execute(sql, args))
 
     def indicators(self, doc: str | int | None = None, role: str | None = None, kind: str | None = None) -> Iterator[dict]:
         """Indicator rows with their document, for export; filtered by document, section role and kind."""
@@ -632,7 +517,7 @@ class Store:
         if kind:
             where.append("i.kind = ?")
             args.append(kind)
-        columns = _INDICATOR_COLUMNS[2:]
+        columns = rows.INDICATOR_FIELDS
         sql = (
             f"SELECT d.stem, {', '.join('i.' + c for c in columns)} FROM indicators i JOIN documents d ON d.id = i.doc_id"
             + (" WHERE " + " AND ".join(where) if where else "")
@@ -646,12 +531,15 @@ class Store:
             yield self.load(info.id)
 
 
-_INDICATOR_COLUMNS = (
-    "doc_id", "seq", "page", "section", "section_role", "indicator", "value", "unit", "kind", "qualifier", "low", "high",
-    "period", "place", "change", "raw_text", "sentence", "start", "end",
-)
-_INFO_COLUMNS = "id, path, name, stem, sha256, title, n_pages, n_blocks, n_chars, ingested_at"
-_INSERT_LINE = "INSERT INTO lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INFO_COLUMNS = ", ".join(rows.INFO_COLUMNS)
+
+
+def _marks(columns) -> str:
+    return ", ".join("?" * len(columns))
+
+
+def _insert(table: str, columns) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({_marks(columns)})"
 
 
 def document_year(doc: Document) -> int | None:
@@ -670,9 +558,7 @@ _VECTOR_CACHE = (
 
 
 def _indicator_texts(cur, where: str, args) -> list[str]:
-    """The texts the comparison embeds for indicators (comparison.engine.indicator_text)."""
-    return [f"{subject}: {sentence}" for subject, sentence in
-            cur.execute(f"SELECT indicator, sentence FROM indicators WHERE {where}", args).fetchall()]
+    return rows.indicator_texts(cur.execute(f"SELECT indicator, sentence FROM indicators WHERE {where}", args).fetchall())
 
 
 def _text_key(text: str) -> bytes:
@@ -691,27 +577,6 @@ def from_blobs(blobs: list[bytes]):
     import numpy as np
 
     return np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1).astype(np.float32)
-
-
-def _vector_blobs(doc: Document) -> list[bytes]:
-    if doc.embeddings is None or len(doc.passages) == 0:
-        return []
-    return to_blobs(doc.embeddings)
-
-
-# Pages whose text layer does not decode, "2,5", kept with the document's metadata rather than in
-# a column of `pages`: a per-document fact that needs no schema version of its own (stores and the
-# benchmark caches keyed on the version stay valid), and load() puts it back on the pages.
-UNREADABLE_PAGES_KEY = "unreadable_pages"
-
-
-def _stored_metadata(doc: Document) -> dict[str, str]:
-    unreadable = [str(p.number) for p in doc.pages if not p.readable]
-    return {**doc.metadata, UNREADABLE_PAGES_KEY: ",".join(unreadable)} if unreadable else doc.metadata
-
-
-def _page_numbers(text: str) -> list[int]:
-    return [int(n) for n in text.split(",") if n.strip().isdigit()]
 
 
 def _next_id(cur, table: str) -> int:
@@ -745,13 +610,9 @@ def _bump_generation(cur) -> None:
     )
 
 
-def _line_row(doc_id: int, block_id: int | None, seq: int, line: Line) -> tuple:
-    return (doc_id, block_id, line.page, seq, line.text, *line.bbox, line.font, line.size, int(line.bold), line.column, "\t".join(line.marks))
-
-
-def open_store(path: str | Path | None = None, create: bool = True) -> Store:
-    """Open (and create if needed) the store; refuse files that are not a compatible store."""
-    path = Path(path) if path else default_db()
+def open_sqlite(path: str | Path | None = None, create: bool = True) -> Store:
+    """Open (and create if needed) a SQLite store; refuse files that are not a compatible store."""
+    path = Path(path) if path else Path(default_db())
     if not path.exists() and not create:
         raise StoreError(f"{path}: no such database (ingest something first)")
     if path.exists() and path.is_dir():
