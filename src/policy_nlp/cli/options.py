@@ -31,9 +31,11 @@ def _checked(what: str, known: tuple[str, ...]):
     return callback
 
 
+# A string, not a Path: pathlib folds the "//" of postgresql://host/db.
 DbOption = Annotated[
-    Optional[Path],
-    typer.Option("--db", envvar=DB_ENV, help=f"SQLite store file [default: ./policy_nlp.db, or ${DB_ENV}]", show_default=False),
+    Optional[str],
+    typer.Option("--db", envvar=DB_ENV, show_default=False,
+                 help=f"SQLite store file, or postgresql://user@host:port/dbname [default: ./policy_nlp.db, or ${DB_ENV}]"),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 RoleOption = Annotated[
@@ -94,7 +96,7 @@ def stderr_console():
     return Console(stderr=True, highlight=False)
 
 
-def open_existing_store(db: Optional[Path]):
+def open_existing_store(db: Optional[str]):
     """The store at `db`, or exit with its error (missing file, not a store, newer schema)."""
     from ..errors import StoreError
     from ..store import open_store

@@ -30,6 +30,6 @@ def reindex(db: DbOption = None, pipeline: PipelineOption = None) -> None:
     with open_existing_store(db) as store:
         infos = store.documents()
         for info in track(infos, description="re-embedding", console=stderr_console(), disable=not sys.stderr.isatty()):
-            texts = [r[0] for r in store.conn.execute("SELECT text FROM passages WHERE doc_id = ? ORDER BY seq", (info.id,))]
+            texts = store.passage_texts(info.id)
             store.set_embeddings(info.id, embedder.encode(texts, int(settings.get("batch_size", 64))), embedder.name)
     typer.echo(f"re-embedded {len(infos)} document(s) with {embedder.name}")

@@ -38,7 +38,6 @@ from pathlib import Path
 import numpy as np
 
 SIDECAR_VERSION = 2  # 2: float32 matrix
-_FETCH_ROWS = 20_000
 _STALE_TMP_S = 3600.0  # a temporary build folder this old belongs to a process that died
 
 
@@ -123,31 +122,18 @@ def document_scores(index: DenseIndex, query: np.ndarray, best: int = 3) -> dict
 _CACHE: dict[str, DenseIndex] = {}
 
 
-def store_key(conn) -> str:
-    """What the vectors depend on, read in the caller's transaction (cheap: small tables, indexes)."""
-    generation = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-    docs = conn.execute("SELECT count(*), coalesce(max(id), 0), coalesce(max(ingested_at), '') FROM documents").fetchone()
-    last = conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0]
-    models = conn.execute("SELECT DISTINCT embed_model FROM documents WHERE embed_model != '' ORDER BY 1").fetchall()
-    import hashlib
-
-    parts = json.dumps([SIDECAR_VERSION, generation[0] if generation else 0, *docs, last, [m[0] for m in models]])
-    return f"g{generation[0] if generation else 0}-{hashlib.sha256(parts.encode()).hexdigest()[:16]}"
-
-
 def sidecar_dir(db: Path) -> Path:
     return Path(str(db) + ".vectors")
 
 
 def load_index(store, use_sidecar: bool = True) -> DenseIndex:
     """The dense index of `store` (cached per process, keyed by the store's contents)."""
+    from .backends import search_backend
+
+    backend = search_backend(store)
     path = str(Path(store.path).resolve())
-    conn = store.conn
-    own_txn = not conn.in_transaction
-    if own_txn:
-        conn.execute("BEGIN")  # one snapshot for the key and, on the SQLite path, the rows
-    try:
-        key = store_key(conn)
+    with backend.snapshot(store):  # one snapshot for the key and, when read from the store, the rows
+        key = backend.index_key(store)
         cached = _CACHE.get(path)
         if cached is not None and cached.key == key:
             return cached
@@ -155,12 +141,9 @@ def load_index(store, use_sidecar: bool = True) -> DenseIndex:
         if use_sidecar:
             index = _open_sidecar(sidecar_dir(Path(path)) / key, key)
         if index is None:
-            index = _read_sqlite(conn, key)
+            index = DenseIndex(key=key, **backend.read_vectors(store))
             if use_sidecar:
                 _write_sidecar(Path(path), key, index)
-    finally:
-        if own_txn:
-            conn.execute("COMMIT")
     _CACHE[path] = index
     return index
 
@@ -232,42 +215,3 @@ def _remove_stale(root: Path, keep: str) -> None:
             except OSError:
                 continue
         shutil.rmtree(entry, ignore_errors=True)
-
-
-# -- SQLite -------------------------------------------------------------------------------------
-
-def _read_sqlite(conn, key: str) -> DenseIndex:
-    """Arrays filled in place, a block of rows at a time: reading all rows first (fetchall) kept
-    every blob and tuple alive beside the matrix, 3.7 GB at 1M passages instead of about 1.7 GB."""
-    from ..store.db import from_blobs
-
-    n = conn.execute("SELECT count(*) FROM passages WHERE embedding IS NOT NULL").fetchone()[0]
-    first = conn.execute("SELECT embedding FROM passages WHERE embedding IS NOT NULL LIMIT 1").fetchone()
-    dim = len(first[0]) // 2 if first else 0  # float16 bytes
-    ids = np.empty(n, dtype=np.int64)
-    doc_ids = np.empty(n, dtype=np.int64)
-    years = np.empty(n, dtype=np.int32)
-    role_codes = np.empty(n, dtype=np.int16)
-    vectors = np.empty((n, dim), dtype=np.float32)
-    names: dict[str, int] = {}
-    cursor = conn.execute(
-        "SELECT p.id, p.doc_id, p.role, coalesce(d.year, -1), p.embedding FROM passages p JOIN documents d ON d.id = p.doc_id"
-        " WHERE p.embedding IS NOT NULL ORDER BY p.id"
-    )
-    filled = 0
-    while filled < n:
-        rows = cursor.fetchmany(_FETCH_ROWS)
-        if not rows:
-            break
-        end = filled + len(rows)
-        ids[filled:end] = [r[0] for r in rows]
-        doc_ids[filled:end] = [r[1] for r in rows]
-        years[filled:end] = [r[3] for r in rows]
-        role_codes[filled:end] = [names.setdefault(r[2], len(names)) for r in rows]
-        vectors[filled:end] = from_blobs([r[4] for r in rows])
-        filled = end
-    cursor.close()
-    if filled < n:
-        ids, doc_ids, years, role_codes, vectors = ids[:filled], doc_ids[:filled], years[:filled], role_codes[:filled], vectors[:filled]
-    return DenseIndex(key=key, ids=ids, doc_ids=doc_ids, years=years, role_codes=role_codes,
-                      role_names=list(names), vectors=vectors, source="sqlite")

