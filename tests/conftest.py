@@ -71,3 +71,17 @@ def small_pdfs(tmp_path: Path) -> list[Path]:
         make_pdf(folder / "alpha.pdf", ["Alpha province built 1,200 new charging stations in 2023.", "Problems remain in rural grids."]),
         make_pdf(folder / "beta.pdf", ["Beta city trained 4,500 care workers.", "We recommend a wage subsidy."], title="Beta report"),
     ]
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server with pgvector for the whole session; skips, with the reason, only when
+    it cannot start."""
+    from pg_server import start
+
+    server, why = start()
+    if server is None:
+        print(f"\nSKIP PostgreSQL tests: {why}")
+        pytest.skip(why)
+    yield server
+    server.stop()
