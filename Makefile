@@ -1,7 +1,8 @@
 # policy_nlp — two commands on a fresh machine:
 #   make demo   create .venv, install, ingest the sample corpus and show what was found
 #               (outline with roles, the dilemma section's indicators, indicators CSV, a search)
-#   make test   create .venv, install, run the test suite
+#   make test   create .venv, install, run the test suite (it starts its own PostgreSQL server
+#               for the PostgreSQL store's tests; no server or container is needed beforehand)
 VENV   ?= .venv
 PYTHON ?= python3
 PY      = $(VENV)/bin/python
@@ -19,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet "$(TORCH)"
-	$(PIP) install --quiet -e ".[dev]"
+	$(PIP) install --quiet -e ".[dev,postgres]"
 	touch $@
 
 demo: install
