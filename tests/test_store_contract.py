@@ -220,6 +220,13 @@ def test_cli_on_postgresql(pg_server, tmp_path):
     assert shown.returncode == 0 and shown.stdout.strip()
     assert _cli(tmp_path, "export", "indicators", "--db", url, "-o", str(tmp_path / "i.csv")).returncode == 0
     assert (tmp_path / "i.csv").read_text(encoding="utf-8").count("\n") > 1
+    indicators = _cli(tmp_path, "indicators", pdf.stem, "--db", url, "--json")
+    assert indicators.returncode == 0 and indicators.stdout.count('"indicator"') > 0
+    with open_store(url) as store:
+        before = store.load(pdf.stem).embeddings
+    assert _cli(tmp_path, "reindex", "--db", url).returncode == 0
+    with open_store(url) as store:
+        assert np.allclose(store.load(pdf.stem).embeddings, before, atol=2e-3)  # the same model again
     search = _cli(tmp_path, "search", "skilled workers", "--db", url)
     assert search.returncode == 1 and "search on PostgreSQL is not built yet" in search.stderr
     assert _cli(tmp_path, "delete", pdf.stem, "--db", url).returncode == 0
