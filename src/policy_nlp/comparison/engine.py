@@ -323,9 +323,7 @@ def similar(
                              "run `policy-nlp reindex`")
         if not store.embed_models():
             raise StoreError(f"{store.path}: no passage embeddings stored (ingest with the embed stage, or run `policy-nlp reindex`)")
-        if target is not None and store.conn.execute(
-            "SELECT count(*) FROM passages WHERE doc_id = ? AND embedding IS NULL", (target.id,)
-        ).fetchone()[0]:
+        if target is not None and store.missing_embeddings(target.id):
             raise StoreError(f"{target.name}: no passage embeddings stored (run `policy-nlp reindex`)")
         index = load_index(store)
     if target is not None:
