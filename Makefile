@@ -2,7 +2,8 @@
 #   make demo   create .venv, install, ingest the sample corpus and show what was found
 #               (outline with roles, the dilemma section's indicators, indicators CSV, a search)
 #   make test   create .venv, install, run the test suite (it starts its own PostgreSQL server
-#               for the PostgreSQL store's tests; no server or container is needed beforehand)
+#               for the PostgreSQL store's tests and a local Ray cluster for the Ray engine's;
+#               no server or container is needed beforehand)
 VENV   ?= .venv
 PYTHON ?= python3
 PY      = $(VENV)/bin/python
@@ -20,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet "$(TORCH)"
-	$(PIP) install --quiet -e ".[dev,postgres]"
+	$(PIP) install --quiet -e ".[dev,postgres,ray]"
 	touch $@
 
 demo: install

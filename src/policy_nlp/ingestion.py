@@ -295,6 +295,8 @@ def ingest(
     on_result: Callable[[IngestResult], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     ocr: str | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> list[IngestResult]:
     """Ingest files into the store at `db`. Failures are returned, never raised.
 
@@ -302,7 +304,18 @@ def ingest(
     document (status "alias"). `on_start(n_files)` and `on_result(result)` let a caller show progress.
     `ocr` ("off" | "auto") overrides the pipeline's `[extract] ocr`; OCR that cannot run (no
     tesseract, a language not installed) raises OcrError before any file is read.
+    `engine` "local" runs `workers` processes on this machine; "ray" runs on the Ray cluster at
+    `ray_address` ("auto", "HOST:PORT"; None: a local one started for this ingest), needing the
+    `ray` extra. Either way each document is stored by this process, in one transaction.
     """
+    from .engines import check_engine, check_ray_address
+
+    check_engine(engine)
+    check_ray_address(ray_address)
+    if engine == "ray":
+        from .engines.ray import _import_ray
+
+        _import_ray()  # fails before any file is read
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline)
     pipeline = with_ocr(pipeline, ocr)
@@ -361,6 +374,13 @@ def ingest(
                 emit(IngestResult(str(copy), "alias", doc_id, outcome.n_pages, blocks, same_as=doc_id,
                                   same_as_name=outcome.name))
 
+        if engine == "ray":
+            from .engines.ray import run as run_on_ray
+
+            by_key = {item.key: item for item in todo}
+            run_on_ray([item.key for item in todo], pipeline,
+                       lambda key, *outcome: finish(by_key[key], *outcome), address=ray_address)
+            return results
         chunks = _chunks(todo)
         if workers <= 1 or len(chunks) <= 1:
             for chunk in chunks:

@@ -2,12 +2,15 @@
 
 Every stage after extraction is a function `(list[Document], Pipeline) -> list[Document]` in its
 own package (segment/stage.py, embed/stage.py, indicators/stage.py), so a chunk of many small
-documents shares each model call. This module holds no stage's code.
+documents shares each model call. This module only names them and runs them in order; it holds
+no stage's code. Both ingest engines (local worker processes, Ray) compose these same functions.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
@@ -17,31 +20,37 @@ from .model import Document
 Stage = Callable[[list[Document], Pipeline], list[Document]]
 
 
-def _segment(docs, pipeline):
-    from .segment.stage import segment
+@dataclass(frozen=True)
+class StageRef:
+    """A stage's batch function, named by module and attribute: importing it waits until it runs,
+    so a command that never embeds never loads the embedding code. `warm` names the module's
+    function that loads the stage's models, if it has any; an engine keeps such a stage in a
+    long-lived process (a worker, a Ray actor) so the models load once."""
 
-    return segment(docs, pipeline)
+    module: str
+    function: str
+    warm: str = ""
 
+    def __call__(self, docs: list[Document], pipeline: Pipeline) -> list[Document]:
+        return getattr(import_module(self.module, __package__), self.function)(docs, pipeline)
 
-def _embed(docs, pipeline):
-    from .embed.stage import embed
-
-    return embed(docs, pipeline)
-
-
-def _roles(docs, pipeline):
-    from .segment.stage import label_roles
-
-    return label_roles(docs, pipeline)
-
-
-def _indicators(docs, pipeline):
-    from .indicators.stage import mine
-
-    return mine(docs, pipeline)
+    def warm_up(self, pipeline: Pipeline) -> None:
+        if self.warm:
+            getattr(import_module(self.module, __package__), self.warm)(pipeline)
 
 
-_STAGES: dict[str, Stage] = {"segment": _segment, "embed": _embed, "roles": _roles, "indicators": _indicators}
+_STAGES: dict[str, Stage] = {
+    "segment": StageRef(".segment.stage", "segment"),
+    "embed": StageRef(".embed.stage", "embed", warm="warm"),
+    "roles": StageRef(".segment.stage", "label_roles", warm="warm"),
+    "indicators": StageRef(".indicators.stage", "mine", warm="warm"),
+}
+
+
+def loads_models(name: str) -> bool:
+    """Whether the stage `name` loads a model (and so belongs in a long-lived worker or actor)."""
+    stage = _STAGES[name]
+    return not isinstance(stage, StageRef) or bool(stage.warm)
 
 
 def stage_plan(pipeline: Pipeline) -> list[str]:
@@ -95,15 +104,24 @@ def process_file(path: str | Path, pipeline: Pipeline | None = None, timings: di
 def warm_up(pipeline: Pipeline) -> None:
     """Load the models the pipeline's stages will need, so the first file does not wait for them."""
     plan = stage_plan(pipeline)
-    if "embed" in plan:
-        from .embed.stage import warm
+    for name in plan:
+        # Without vectors from the embed stage, roles build their classifier only for a document
+        # that needs it; loading the embedding model up front would cost every file.
+        if name == "roles" and "embed" not in plan:
+            continue
+        stage = _STAGES[name]
+        if isinstance(stage, StageRef):
+            stage.warm_up(pipeline)
 
-        warm(pipeline)
-    if "roles" in plan and "embed" in plan:
-        from .segment.stage import warm
 
-        warm(pipeline)
-    if "indicators" in plan:
-        from .indicators.stage import warm
-
-        warm(pipeline)
+def stage_groups(plan: list[str]) -> list[list[str]]:
+    """The plan cut where an engine changes process: a stage that loads a model starts a group of
+    its own (an actor pool on Ray), stages without one run together; roles stay with the stage
+    before them, whose vectors and model they reuse."""
+    groups: list[list[str]] = []
+    for name in plan:
+        if groups and (name == "roles" or not (loads_models(name) or loads_models(groups[-1][-1]))):
+            groups[-1].append(name)
+        else:
+            groups.append([name])
+    return groups

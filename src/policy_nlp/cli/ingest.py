@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import List
+from typing import List, Optional
 
 import typer
 from typing_extensions import Annotated
 
-from .options import DbOption, JsonOption, OcrOption, PipelineOption, fail, stderr_console
+from ..engines import ENGINES, EngineError, check_ray_address
+from .options import DbOption, JsonOption, OcrOption, PipelineOption, _checked, fail, stderr_console
 
 HELP = (
     "Ingest PDF files, folders (searched recursively) or glob patterns into the store.\n\n"
@@ -17,11 +18,19 @@ HELP = (
     "  policy-nlp ingest paper.pdf\n\n"
     "  policy-nlp ingest corpora/ reports/*.pdf --workers 2\n\n"
     "  policy-nlp ingest paper.pdf --force   # re-process an unchanged file\n\n"
-    "  policy-nlp ingest scans/ --ocr auto   # read image-only and undecodable pages with tesseract"
+    "  policy-nlp ingest scans/ --ocr auto   # read image-only and undecodable pages with tesseract\n\n"
+    "  policy-nlp ingest reports/ --engine ray --ray-address auto   # on this machine's Ray cluster"
 )
 
 # Failures that name an input that never became a file to process: they have no progress step.
 _NOT_A_FILE = ("no such file or folder", "pattern matches no files", "folder has no PDF, .txt or .md files")
+
+
+def _address(value: Optional[str]) -> Optional[str]:
+    try:
+        return check_ray_address(value)
+    except EngineError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def ingest(
@@ -32,6 +41,13 @@ def ingest(
     pipeline: PipelineOption = None,
     as_json: JsonOption = False,
     ocr: OcrOption = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", callback=_checked("engine", ENGINES),
+        help="local: worker processes here; ray: a Ray cluster (pip install 'policy-nlp[ray]').")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option(
+        "--ray-address", show_default=False, callback=_address,
+        help="With --engine ray: 'auto' (the cluster this machine belongs to) or HOST:PORT; "
+             "default: start a local Ray for this ingest.")] = None,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -39,6 +55,8 @@ def ingest(
     from ..errors import PolicyNLPError
     from ..ingestion import ingest as run_ingest
 
+    if ray_address is not None and engine != "ray":
+        fail("--ray-address needs --engine ray", code=2)
     try:
         pipe = load_pipeline(pipeline)
     except PipelineError as exc:
@@ -76,7 +94,8 @@ def ingest(
     try:
         with progress:
             results = run_ingest(paths, db, force=force, workers=workers, pipeline=pipe, on_result=on_result,
-                                 on_start=lambda n: progress.update(task, total=n))
+                                 on_start=lambda n: progress.update(task, total=n),
+                                 engine=engine, ray_address=ray_address)
     except PolicyNLPError as exc:
         fail(str(exc))
     except KeyboardInterrupt:

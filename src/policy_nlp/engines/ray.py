@@ -1,0 +1,261 @@
+"""The Ray engine: ingest through Ray Data on a Ray cluster (one machine or many).
+
+read (one block per file) -> extract and the stages without a model, as CPU tasks ->
+each stage with a model in an actor pool (the model loads once per actor, in its constructor;
+a batch holds several documents) -> the driver, which hands each document to the caller to store
+in one transaction. The stage functions are those of pipeline.py, as the local engine runs them.
+
+What crosses process boundaries is one row per file: its resolved path and a pickle of
+(Document or InputError, stage seconds, library warning counts), so a document's failure
+travels with it like a result.
+
+A task whose process dies (killed, out of memory) is retried by Ray up to TASK_RETRIES times;
+past that its block is dropped (Data's `max_errored_blocks`) and the file is reported as failed,
+so the batch goes on and nothing of it is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import tempfile
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+from typing import Callable
+
+from ..config import Pipeline
+from ..errors import InputError
+from . import EngineError
+
+TASK_RETRIES = 3
+# On two cores the readers and the CPU tasks must still get a slot beside the actors, or the
+# pipeline starves: actors reserve a quarter of a CPU each (they wait on their input most of the
+# time), CPU tasks three quarters.
+ACTOR_CPUS = 0.25
+TASK_CPUS = 0.75
+ACTOR_BATCH_DOCUMENTS = 8
+# Test hook: POLICY_NLP_RAY_KILL="NAME" kills the process extracting the file NAME each time;
+# "NAME@MARKER" only while the file MARKER does not exist (it is created first): once.
+KILL_ENV = "POLICY_NLP_RAY_KILL"
+
+
+# -- on the workers ----------------------------------------------------------------------------
+
+def _pack(outcome, timings: dict, counts: Counter) -> bytes:
+    return pickle.dumps((outcome, timings, counts), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _kill_if_asked(name: str, kill: str) -> None:
+    target, _, marker = kill.partition("@")
+    if name != target:
+        return
+    if marker:
+        if os.path.exists(marker):
+            return
+        Path(marker).touch()
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _extract_one(key: str, data: bytes, pipeline: Pipeline, stages: list[str], kill: str) -> bytes:
+    """One file's bytes -> its packed outcome after extraction and the CPU stages.
+
+    The bytes are written under the file's own name in a temporary folder, so a worker needs no
+    access to the driver's files, and the document is named as the file is."""
+    from ..ingestion import _failure, _stopped, _time_limit_s
+    from ..library_warnings import capture_library_warnings
+    from ..pipeline import extract, run_stages
+    from ..time_limit import TimeLimitExceeded, time_limit
+
+    limit = _time_limit_s(pipeline)
+    timings: dict[str, float] = {}
+    with capture_library_warnings() as counts, tempfile.TemporaryDirectory(prefix="policy_nlp_") as tmp:
+        local = Path(tmp) / Path(key).name
+        local.write_bytes(data)
+        start = time.perf_counter()
+        try:
+            with time_limit(limit):
+                outcome = extract(local, pipeline)
+            outcome.path = key
+        except TimeLimitExceeded:
+            outcome = _stopped(key, limit)
+        except Exception as exc:  # a bug or an odd file must not stop the batch
+            outcome = _failure(key, exc)
+        timings["extract"] = time.perf_counter() - start
+        if kill:
+            _kill_if_asked(Path(key).name, kill)  # in the middle of the document: extracted, not segmented
+        if stages and not isinstance(outcome, InputError):
+            try:
+                with time_limit(limit):
+                    run_stages([outcome], pipeline, timings, only=stages)
+            except TimeLimitExceeded:
+                outcome = _stopped(key, limit)
+            except Exception as exc:
+                outcome = _failure(key, exc)
+    if isinstance(outcome, InputError):
+        outcome = InputError(key, outcome.reason.replace(str(local), key))
+    return _pack(outcome, timings, counts)
+
+
+def extract_batch(batch: dict, pipeline: Pipeline, stages: list[str], kill: str = "") -> dict:
+    """Ray Data batch function: rows {bytes, path} -> rows {key, payload}."""
+    keys = [str(p) for p in batch["path"]]
+    payloads = [_extract_one(k, bytes(d), pipeline, stages, kill) for k, d in zip(keys, batch["bytes"])]
+    return {"key": keys, "payload": payloads}
+
+
+class StageActor:
+    """Runs a group of stages that load models; Ray Data builds one per actor of the pool, so the
+    models load once per actor, here."""
+
+    def __init__(self, pipeline: Pipeline, stages: list[str]):
+        from ..library_warnings import capture_library_warnings
+        from ..pipeline import _STAGES, StageRef
+
+        # Ray gives a fractional-CPU actor one thread per library already; ours reads this.
+        os.environ.setdefault("POLICY_NLP_THREADS", os.environ.get("OMP_NUM_THREADS", "1"))
+        os.environ.setdefault("POLICY_NLP_TORCH_THREADS", os.environ["POLICY_NLP_THREADS"])
+        self.pipeline = pipeline
+        self.stages = stages
+        start = time.perf_counter()
+        with capture_library_warnings():  # what loading says belongs to no file
+            for name in stages:
+                stage = _STAGES[name]
+                if isinstance(stage, StageRef):
+                    try:
+                        stage.warm_up(pipeline)
+                    except Exception:
+                        pass  # a model that cannot load fails each document, with the reason
+        self.load_seconds = time.perf_counter() - start
+
+    def _run(self, docs: list, timings: dict) -> Exception | None:
+        from ..pipeline import run_stages
+
+        try:
+            run_stages(docs, self.pipeline, timings, only=self.stages)
+        except Exception as exc:
+            return exc
+        return None
+
+    def __call__(self, batch: dict) -> dict:
+        from ..ingestion import _failure
+        from ..library_warnings import capture_library_warnings
+
+        keys = [str(k) for k in batch["key"]]
+        rows = [list(pickle.loads(p)) for p in batch["payload"]]
+        ok = [r for r in rows if not isinstance(r[0], InputError)]
+        if ok:
+            timings: dict[str, float] = {}
+            with capture_library_warnings() as counts:
+                error = self._run([r[0] for r in ok], timings)
+                if error is not None:
+                    # One document's failure must not cost the others: each again on its own.
+                    timings = {}
+                    for r in ok:
+                        own: dict[str, float] = {}
+                        failed = self._run([r[0]], own)
+                        if failed is not None:
+                            r[0] = _failure(r[0].path, failed)
+                        for stage, seconds in own.items():
+                            r[1][stage] = r[1].get(stage, 0.0) + seconds
+            weights = [len(r[0].passages) + 1 if not isinstance(r[0], InputError) else 1 for r in ok]
+            for r, weight in zip(ok, weights):
+                for stage, seconds in timings.items():
+                    r[1][stage] = r[1].get(stage, 0.0) + seconds * weight / sum(weights)
+            if self.load_seconds:
+                ok[0][1]["load models"] = ok[0][1].get("load models", 0.0) + self.load_seconds
+                self.load_seconds = 0.0
+            if counts:
+                note = "" if len(ok) == 1 else f" (while processing {len(ok)} files together)"
+                ok[0][2].update({f"{text}{note}": n for text, n in counts.items()})
+        return {"key": keys, "payload": [_pack(*r) for r in rows]}
+
+
+# -- on the driver -----------------------------------------------------------------------------
+
+def _import_ray():
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as exc:
+        raise EngineError(f"--engine ray needs Ray: pip install 'policy-nlp[ray]' ({exc})") from None
+    return ray
+
+
+def _connect(ray, address: str | None) -> bool:
+    """Join the cluster at `address` ("auto": the one this machine belongs to), or start a local
+    one; True when this call started (and so must stop) it. A session the caller opened is used."""
+    if ray.is_initialized():
+        return False
+    quiet = {"logging_level": logging.WARNING, "log_to_driver": False, "configure_logging": True}
+    try:
+        if address:
+            ray.init(address=address, **quiet)
+        else:
+            # A private cluster for this ingest: listen on this machine only.
+            os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+            ray.init(include_dashboard=False, **quiet)
+    except Exception as exc:
+        where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
+        raise EngineError(f"cannot start or reach {where} ({type(exc).__name__}: {exc})") from None
+    return True
+
+
+def build_dataset(ray, keys: list[str], pipeline: Pipeline, kill: str = ""):
+    """The Ray Data plan: read -> extract and CPU stages (tasks) -> one actor pool per model stage group."""
+    from ray.data import ActorPoolStrategy
+
+    from ..pipeline import loads_models, stage_groups, stage_plan
+
+    groups = stage_groups(stage_plan(pipeline))
+    cpu_stages = groups.pop(0) if groups and not any(loads_models(s) for s in groups[0]) else []
+    ds = ray.data.read_binary_files(keys, include_paths=True, override_num_blocks=len(keys))
+    # Ray 2.60 names no parameter for retries: they go as remote args, which it says are deprecated.
+    warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
+    ds = ds.map_batches(extract_batch, batch_size=1, batch_format="numpy", num_cpus=TASK_CPUS,
+                        max_retries=TASK_RETRIES,
+                        fn_kwargs={"pipeline": pipeline, "stages": cpu_stages, "kill": kill})
+    n_actors = max(1, int(ray.cluster_resources().get("CPU", 1)) // 2)
+    for stages in groups:
+        ds = ds.map_batches(StageActor, batch_size=ACTOR_BATCH_DOCUMENTS, batch_format="numpy",
+                            compute=ActorPoolStrategy(min_size=1, max_size=n_actors),
+                            num_cpus=ACTOR_CPUS, max_restarts=TASK_RETRIES, max_task_retries=TASK_RETRIES,
+                            fn_constructor_kwargs={"pipeline": pipeline, "stages": stages})
+    return ds
+
+
+def run(keys: list[str], pipeline: Pipeline, finish: Callable[[str, object, dict, Counter], None],
+        address: str | None = None) -> None:
+    """Process the files `keys` (resolved paths) on Ray; `finish(key, outcome, timings, counts)`
+    once per file, in input order, with a Document or an InputError."""
+    if not keys:
+        return
+    ray = _import_ray()
+    from ray.data import DataContext
+
+    started = _connect(ray, address)
+    done: set[str] = set()
+    reason = f"its Ray task died (worker killed or out of memory) {TASK_RETRIES + 1} times; not stored"
+    try:
+        context = DataContext.get_current()
+        context.enable_progress_bars = False  # the caller shows progress
+        context.max_errored_blocks = -1  # a file whose task keeps dying is dropped, not the batch
+        context.execution_options.preserve_order = True  # store in input order: ids don't depend on timing
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        try:
+            for row in build_dataset(ray, keys, pipeline, os.environ.get(KILL_ENV, "")).iter_rows():
+                key = str(row["key"])
+                outcome, timings, counts = pickle.loads(row["payload"])
+                done.add(key)
+                finish(key, outcome, timings, counts)
+        except Exception as exc:  # the cluster went away: what was stored stays, the rest is reported
+            reason = f"Ray stopped before it was processed ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+        for key in keys:
+            if key not in done:
+                finish(key, InputError(key, reason), {}, Counter())
+    finally:
+        if started:
+            ray.shutdown()
