@@ -13,6 +13,11 @@ row for row as from SQLite. What differs, and why:
 - Passage vectors are pgvector `halfvec`: float16, as the SQLite blobs, so vectors read back
   bit for bit the same (a float32 `vector` would store values SQLite rounds). The column gets
   its dimension, `halfvec(dim)`, at the first write of vectors (an HNSW index needs it).
+- Search indexes (retrieval/postgres_index.py reads them): a stored `tsv` tsvector (English
+  stemming, as FTS5's porter) with a GIN index and each passage's token count, so bm25 can be
+  computed in SQL; an HNSW index on cosine over the vectors, built when the column gets its
+  dimension (first vectors written, or reindex), with `maintenance_work_mem` 512MB for the build
+  (64MB made a 100k build 3x slower).
 - The schema is created on first use and versioned in `meta.schema_version`; `_MIGRATIONS`
   brings an older schema up one version at a time, all steps in one transaction under the
   schema lock (PostgreSQL's DDL is transactional: an upgrade is whole or not at all).
@@ -36,7 +41,7 @@ from .rows import DocumentInfo
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: full-text columns (tsv, tokens) with a GIN index, HNSW on the vectors
 # Advisory-lock keys of this package (the first of a two-int pair): schema changes, id ranges.
 _SCHEMA_LOCK = 0x504E4C50
 _IDS_LOCK = 0x504E4C51
@@ -186,8 +191,22 @@ CREATE TABLE IF NOT EXISTS vector_cache (
     PRIMARY KEY (model, text_key)
 );
 """
-# An older schema version -> the statements that bring it to the next one (none older yet).
-_MIGRATIONS: dict[int, str] = {}
+# Full text for bm25: the same English stemming for passages and queries, and each passage's
+# token count (stopwords excluded), bm25's document length. The count is a function of the
+# tsvector so the generated column stays one expression.
+_SEARCH_SCHEMA = """
+CREATE OR REPLACE FUNCTION policy_nlp_tokens(tsvector) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    AS $$ SELECT coalesce(sum(coalesce(array_length(positions, 1), 1)), 0)::integer FROM unnest($1) $$;
+ALTER TABLE passages ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', text)) STORED;
+ALTER TABLE passages ADD COLUMN IF NOT EXISTS tokens integer
+    GENERATED ALWAYS AS (policy_nlp_tokens(to_tsvector('english', text))) STORED;
+CREATE INDEX IF NOT EXISTS passages_tsv ON passages USING gin (tsv);
+"""
+TEXT_CONFIG = "english"  # the text search configuration of passages.tsv; queries must use the same
+VECTOR_INDEX = "passages_embedding_hnsw"
+# An older schema version -> the statements that bring it to the next one.
+_MIGRATIONS: dict[int, str] = {1: _SEARCH_SCHEMA}
 # Tables holding rows derived from a document, children before parents (ON DELETE CASCADE
 # would do it too; explicit deletes keep the order and the cost visible).
 _DERIVED = ("lines", "blocks", "pages", "tables", "sections", "headings", "indicators", "passages", "document_names")
@@ -373,6 +392,7 @@ class PostgresStore:
             if dim:
                 _fix_dimension(cur, dim)
             cur.executemany("UPDATE passages SET embedding = %s::halfvec WHERE id = %s", list(zip(texts, ids)))
+            ensure_vector_index(cur)  # a store written before the index existed gets it at reindex
             cur.execute("UPDATE documents SET embed_model = %s, embed_dim = %s WHERE id = %s", (model, dim, doc_id))
             _bump_generation(cur)
 
@@ -536,8 +556,27 @@ def _fix_dimension(cur, dim: int) -> None:
         "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passages'::regclass AND attname = 'embedding'").fetchone()[0]
     if current <= 0:
         cur.execute(f"ALTER TABLE passages ALTER COLUMN embedding TYPE halfvec({int(dim)})")
+        ensure_vector_index(cur)
     elif current != dim:
         raise StoreError(f"vectors of dimension {dim}, but this store holds dimension {current}")
+
+
+def vector_dimension(cur) -> int:
+    """The dimension of passages.embedding; 0 before any vector was written."""
+    return max(0, cur.execute(
+        "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passages'::regclass AND attname = 'embedding'").fetchone()[0])
+
+
+def ensure_vector_index(cur) -> bool:
+    """Build the HNSW index on the passage vectors where it is missing (inside the caller's
+    transaction); True when built. An index needs the column's dimension, so none before the
+    first vectors. Checked in the catalog first: CREATE INDEX IF NOT EXISTS would take a lock
+    that blocks writers even when the index is there."""
+    if cur.execute("SELECT to_regclass(%s)", (VECTOR_INDEX,)).fetchone()[0] is not None or not vector_dimension(cur):
+        return False
+    cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    cur.execute(f"CREATE INDEX IF NOT EXISTS {VECTOR_INDEX} ON passages USING hnsw (embedding halfvec_cosine_ops)")
+    return True
 
 
 def _other_names(conn, doc_id: int) -> list[str]:
@@ -635,12 +674,14 @@ def _check_or_create_schema(conn, shown: str, create: bool) -> None:
                 raise StoreError(f"{shown}: holds a 'documents' table that is not a policy_nlp store")
             conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
             conn.execute(_SCHEMA)
+            conn.execute(_SEARCH_SCHEMA)
             conn.execute("INSERT INTO meta VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
             return
         while version in _MIGRATIONS:
             conn.execute(_MIGRATIONS[version])
             version += 1
             conn.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(version),))
+        ensure_vector_index(conn.cursor())
     if version != SCHEMA_VERSION:
         raise StoreError(f"{shown}: store schema version {version}, this policy_nlp needs {SCHEMA_VERSION}; "
                          "use another database or this package's version that wrote it")

@@ -1,0 +1,252 @@
+"""The search indexes of a PostgreSQL store: bm25 computed in SQL over the full-text column,
+dense search with pgvector's HNSW index, passages by id, and the passage vectors for the
+in-process dense index. The same functions as sqlite_index.py, plus `dense` (the server's
+nearest-neighbour search). Every function reads inside the caller's snapshot (`snapshot`).
+
+Lexical ranking is FTS5's bm25 computed in SQL (k1 1.2, b 0.75, FTS5's idf, a query word given
+twice counting twice), not `ts_rank` / `ts_rank_cd`: those have no document frequency, so a
+rare word weighs no more than a common one, and quality would drift from the SQLite store's.
+Candidates come from the GIN index (`tsv @@ query`), document frequencies from one GIN count per
+query word; the passage count and mean length are cached per process under the store's
+generation (`_STATS`), so they are counted once per change of the library, not per query.
+
+Dense search asks the server: ORDER BY cosine distance LIMIT k over the HNSW index, with
+`hnsw.ef_search` from `POLICY_NLP_EF_SEARCH` (or the caller) and `hnsw.iterative_scan =
+relaxed_order`, so a filter that drops most neighbours still gets its k hits (the index keeps
+scanning); relaxed order is re-sorted here. Nothing is cached on this side: the server's buffers
+hold the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from contextlib import contextmanager
+from typing import Iterator
+
+import numpy as np
+
+from ..store.postgres import TEXT_CONFIG
+from .lexical import _TOKEN, stopwords
+
+EF_SEARCH_ENV = "POLICY_NLP_EF_SEARCH"
+DEFAULT_EF_SEARCH = 100  # measured: recall@10 against exact search in benchmarks/scale.py
+K1, B = 1.2, 0.75  # FTS5's bm25 defaults
+_FETCH_ROWS = 20_000
+
+# (store identity, generation) -> (passages, mean token count): bm25's N and avgdl.
+_STATS: dict[tuple[str, str], tuple[float, float]] = {}
+
+
+@contextmanager
+def snapshot(store) -> Iterator[None]:
+    """One repeatable-read transaction; inside one already open, that one."""
+    import psycopg
+
+    conn = store.conn
+    if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+        yield
+        return
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _filters(role: str | None, doc_id: int | None, year: int | None) -> tuple[str, dict]:
+    """(' AND ...' conditions on p (passages) and d (documents), their named arguments)."""
+    where, args = [], {}
+    if role:
+        where.append("p.role = %(role)s")
+        args["role"] = role
+    if doc_id is not None:
+        where.append("p.doc_id = %(doc_id)s")
+        args["doc_id"] = int(doc_id)
+    if year is not None:
+        where.append("d.year = %(year)s")
+        args["year"] = int(year)
+    return "".join(f" AND {w}" for w in where), args
+
+
+def _join(year: int | None) -> str:
+    return " JOIN documents d ON d.id = p.doc_id" if year is not None else ""
+
+
+def query_words(text: str) -> str:
+    """The query's content words, as lexical.fts_query keeps them (function words dropped unless
+    nothing else is left; a repeated word kept twice), for to_tsvector."""
+    tokens = [t for t in _TOKEN.findall(text.lower()) if t]
+    return " ".join([t for t in tokens if t not in stopwords()] or tokens)
+
+
+def store_identity(store) -> str:
+    """Which database this is, across processes and re-creations: the server's start time and
+    the database's oid beside the URL (a dropped and re-created database gets a new oid)."""
+    start, oid = store.conn.execute(
+        "SELECT pg_postmaster_start_time()::text, (SELECT oid FROM pg_database WHERE datname = current_database())").fetchone()
+    return f"{store.path}|{start}|{oid}"
+
+
+def _generation(store) -> str:
+    row = store.conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return row[0] if row else "0"
+
+
+def corpus_stats(store) -> tuple[float, float]:
+    """(passages, mean token count) of the whole store, as FTS5 scores against the whole table."""
+    key = (store_identity(store), _generation(store))
+    if key not in _STATS:
+        n, avgdl = store.conn.execute("SELECT count(*), coalesce(avg(tokens), 0) FROM passages").fetchone()
+        _STATS.clear()  # one store per process in practice; an old generation is never read again
+        _STATS[key] = (float(n), float(avgdl))
+    return _STATS[key]
+
+
+_BM25 = f"""
+WITH q AS (
+    SELECT t.lexeme, coalesce(array_length(t.positions, 1), 1) AS qtf, quote_literal(t.lexeme)::tsquery AS tq
+    FROM unnest(to_tsvector('{TEXT_CONFIG}', %(words)s)) t
+), w AS (
+    SELECT q.lexeme, q.qtf, (SELECT count(*) FROM passages x WHERE x.tsv @@ q.tq) AS df FROM q
+), idf AS (
+    SELECT lexeme, qtf, greatest(ln((%(n)s - df + 0.5) / (df + 0.5)), 1e-6) AS idf FROM w
+), c AS (
+    SELECT p.id, p.tsv, p.tokens FROM passages p{{join}}
+    WHERE p.tsv @@ (SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM q){{filters}}
+)
+SELECT c.id, sum(idf.qtf * idf.idf * (u.tf * ({K1} + 1)) / (u.tf + {K1} * (1 - {B} + {B} * c.tokens / %(avgdl)s))) AS score
+FROM c
+CROSS JOIN LATERAL (SELECT v.lexeme, coalesce(array_length(v.positions, 1), 1) AS tf FROM unnest(c.tsv) v) u
+JOIN idf ON idf.lexeme = u.lexeme
+GROUP BY c.id
+ORDER BY score DESC, c.id
+LIMIT %(k)s
+"""
+
+
+def lexical(store, query: str, k: int, role: str | None = None, doc_id: int | None = None,
+            year: int | None = None) -> list[tuple[int, float]]:
+    """(passage id, bm25) best first, filtered in SQL."""
+    words = query_words(query)
+    if not words or k <= 0:
+        return []
+    n, avgdl = corpus_stats(store)
+    if n == 0:
+        return []
+    filters, args = _filters(role, doc_id, year)
+    sql = _BM25.format(join=_join(year), filters=filters)
+    rows = store.conn.execute(sql, {"words": words, "n": n, "avgdl": max(avgdl, 1e-9), "k": int(k), **args}).fetchall()
+    return [(int(r[0]), float(r[1])) for r in rows]
+
+
+def ef_search(value: int | None = None) -> int:
+    """HNSW candidate list size: the argument, else POLICY_NLP_EF_SEARCH, else the default."""
+    if value is None:
+        value = int(os.environ.get(EF_SEARCH_ENV) or DEFAULT_EF_SEARCH)
+    return max(1, min(int(value), 1000))  # pgvector's allowed range
+
+
+def halfvec_text(vector) -> str:
+    return "[" + ",".join(str(float(v)) for v in np.asarray(vector, dtype=np.float32)) + "]"
+
+
+def dense(store, vector, k: int, role: str | None = None, doc_id: int | None = None, year: int | None = None,
+          ef: int | None = None, exact: bool = False) -> list[tuple[int, float]]:
+    """(passage id, cosine) best first: the server's HNSW search, filtered in SQL; `exact` scans
+    every vector instead (what recall is measured against)."""
+    if k <= 0:
+        return []
+    filters, args = _filters(role, doc_id, year)
+    conn = store.conn
+    with conn.transaction():  # SET LOCAL lasts until its end (a savepoint inside a snapshot)
+        conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(ef_search(ef)),))
+        conn.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
+        if exact:
+            conn.execute("SET LOCAL enable_indexscan = off")
+        rows = conn.execute(
+            f"SELECT p.id, p.embedding <=> %(q)s::halfvec AS distance FROM passages p{_join(year)}"
+            f" WHERE p.embedding IS NOT NULL{filters} ORDER BY distance LIMIT %(k)s",
+            {"q": halfvec_text(vector), "k": int(k), **args}).fetchall()
+    # relaxed_order may return neighbours slightly out of order; ties by id, as a stable sort would
+    return sorted(((int(pid), 1.0 - float(d)) for pid, d in rows), key=lambda item: (-item[1], item[0]))
+
+
+def passage_documents(store, ids) -> dict[int, int]:
+    """Passage id -> document id."""
+    return dict(store.conn.execute("SELECT id, doc_id FROM passages WHERE id = ANY(%s)", ([int(i) for i in ids],)).fetchall())
+
+
+def passage_rows(store, ids) -> dict[int, tuple]:
+    """Passage id -> (id, stem, doc_id, page, section, role, text) for the hits shown."""
+    return {row[0]: row for row in store.conn.execute(
+        "SELECT p.id, d.stem, d.id, p.page, p.section, p.role, p.text FROM passages p JOIN documents d ON d.id = p.doc_id"
+        " WHERE p.id = ANY(%s)", ([int(i) for i in ids],))}
+
+
+def index_key(store) -> str:
+    """What the vectors depend on: the database (see store_identity), its generation, newest ids
+    and embedding models. dense.load_index caches the in-process index under it."""
+    from .dense import SIDECAR_VERSION
+
+    conn = store.conn
+    generation = _generation(store)
+    docs = conn.execute("SELECT count(*), coalesce(max(id), 0), coalesce(max(ingested_at), '') FROM documents").fetchone()
+    last = conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0]
+    models = [m[0] for m in conn.execute("SELECT DISTINCT embed_model FROM documents WHERE embed_model != '' ORDER BY 1")]
+    parts = json.dumps([SIDECAR_VERSION, store_identity(store), generation, *docs, last, models])
+    return f"pg{generation}-{hashlib.sha256(parts.encode()).hexdigest()[:16]}"
+
+
+def _halfvec_loader():
+    """A psycopg binary loader for halfvec: uint16 dimension, uint16 unused, big-endian float16s
+    (pgvector's halfvec_send). Reading the binary form is ~10x faster than parsing text."""
+    from psycopg.adapt import Loader
+
+    class HalfvecLoader(Loader):
+        format = 1  # binary
+
+        def load(self, data):
+            return np.frombuffer(bytes(data), dtype=">f2", offset=4)
+
+    return HalfvecLoader
+
+
+def read_vectors(store) -> dict:
+    """The dense index's arrays (ids, doc_ids, years, role_codes, role_names, vectors, source),
+    filled a block of rows at a time (see sqlite_index.read_vectors)."""
+    from psycopg.types import TypeInfo
+
+    conn = store.conn
+    n = conn.execute("SELECT count(*) FROM passages WHERE embedding IS NOT NULL").fetchone()[0]
+    dim = conn.execute(
+        "SELECT greatest(atttypmod, 0) FROM pg_attribute WHERE attrelid = 'passages'::regclass AND attname = 'embedding'").fetchone()[0]
+    ids = np.empty(n, dtype=np.int64)
+    doc_ids = np.empty(n, dtype=np.int64)
+    years = np.empty(n, dtype=np.int32)
+    role_codes = np.empty(n, dtype=np.int16)
+    vectors = np.empty((n, dim), dtype=np.float32)
+    names: dict[str, int] = {}
+    cursor = conn.cursor(binary=True)
+    info = TypeInfo.fetch(conn, "halfvec")
+    if info is not None:
+        cursor.adapters.register_loader(info.oid, _halfvec_loader())
+    cursor.execute(
+        "SELECT p.id, p.doc_id, p.role, coalesce(d.year, -1), p.embedding FROM passages p JOIN documents d ON d.id = p.doc_id"
+        " WHERE p.embedding IS NOT NULL ORDER BY p.id")
+    filled = 0
+    while filled < n:
+        rows = cursor.fetchmany(_FETCH_ROWS)
+        if not rows:
+            break
+        end = filled + len(rows)
+        ids[filled:end] = [r[0] for r in rows]
+        doc_ids[filled:end] = [r[1] for r in rows]
+        years[filled:end] = [r[3] for r in rows]
+        role_codes[filled:end] = [names.setdefault(r[2], len(names)) for r in rows]
+        vectors[filled:end] = np.stack([r[4] for r in rows]).astype(np.float32)
+        filled = end
+    cursor.close()
+    if filled < n:
+        ids, doc_ids, years, role_codes, vectors = ids[:filled], doc_ids[:filled], years[:filled], role_codes[:filled], vectors[:filled]
+    return dict(ids=ids, doc_ids=doc_ids, years=years, role_codes=role_codes, role_names=list(names), vectors=vectors,
+                source="postgresql")
