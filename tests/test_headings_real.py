@@ -333,3 +333,29 @@ def test_a_line_repeating_a_word_is_column_heads_read_across_not_a_heading(tmp_p
     c.save()
     doc = extract_pdf(path)
     assert [h.text for h in detect_headings(doc)] == ["Results of the survey"]
+
+
+def test_a_charts_title_over_its_axis_figures_heads_nothing_though_a_table_stands_beside_it(tmp_path):
+    path = tmp_path / "roundup.pdf"
+    c = _canvas(path)
+    page = _Page(c)
+    page.line("Weekly Energy Round-up", "Helvetica-Bold", 16, 30)
+    page.line("Prices this week", "Times-Bold", 12, 18)
+    page.paragraph(BODY)
+    y = page.y - 10
+    c.setFont("Helvetica-Bold", 10.5)
+    c.drawString(420, y, "Iowa Ethanol")  # the chart's title, right of the table, over its axis
+    c.setFont("Helvetica", 7)
+    for k, tick in enumerate(("2.60", "2.40", "2.20", "2.00", "1.80", "1.60")):
+        c.drawString(400, y - 14 - 8 * k, tick)
+    c.setFont("Times-Roman", 9)
+    rows = (("State", "This week", "Last week"), ("Iowa", "1.35", "1.38"), ("Minnesota", "1.38", "1.40"),
+            ("Nebraska", "1.36", "1.36"), ("Kansas", "1.40", "1.43"), ("Illinois", "1.45", "1.47"), ("Ohio", "1.47", "1.49"))
+    for k, row in enumerate(rows):
+        for x, value in zip((72, 170, 250), row):
+            c.drawString(x, y - 80 - 13 * k, value)
+    c.showPage()
+    c.save()
+    doc = extract_pdf(path)
+    assert len(doc.tables) == 1
+    assert [h.text for h in detect_headings(doc)] == ["Prices this week"]

@@ -39,7 +39,12 @@ def inside_sentence(index: int, blocks: list[Block]) -> bool:
 
 
 def _body_like(block: Block) -> bool:
-    return block.kind in ("text", "footnote") and (len(block.lines) >= 2 or bool(ENDS.search(block.text.strip())))
+    """Text a heading can head; a column of figures (a chart's axis: "2.60 2.40 2.20") is not."""
+    return block.kind in ("text", "footnote") and (len(block.lines) >= 2 or bool(ENDS.search(block.text.strip()))) \
+        and bool(_WORDS.search(block.text))
+
+
+_WORDS = re.compile(r"[^\W\d_]{3,}|[\u2e80-\u9fff]")
 
 
 def titles_a_table(c: Candidate, doc: Document) -> bool:
@@ -56,7 +61,9 @@ def heads_something(c: Candidate, blocks: list[Block], starts: set[int], doc: Do
     the next two blocks. A chart's title over its labels and numbers heads nothing."""
     page = doc.pages[c.block.page - 1]
     bottom = c.block.bbox[3]
-    if any(0 <= t.bbox[1] - bottom <= 3 * c.block.size + 20 for t in page.tables):
+    left, right = c.block.bbox[0], c.block.bbox[2]
+    # A table right under it, in the same column (one beside it, under a chart's title, is not its).
+    if any(0 <= t.bbox[1] - bottom <= 3 * c.block.size + 20 and t.bbox[0] < right and left < t.bbox[2] for t in page.tables):
         return True
     for j in range(c.index + 1, min(c.index + 3, len(blocks))):
         if j in starts or _body_like(blocks[j]):
