@@ -189,3 +189,37 @@ def test_title_repeated_as_running_head_is_still_the_title(tmp_path: Path):
     for heading in ("Abstract", "Summary"):
         pdf = _running_head_pdf(tmp_path / f"{heading}.pdf", title, heading)
         assert process_file(pdf, load_pipeline()).title == title
+
+
+def test_columns_over_a_wide_table_stay_columns_though_full_width_notes_follow_it(tmp_path):
+    """Three columns of text, a ruled table as wide as the text, then full-width table notes: the
+    notes cross the gutters and, counted with the text over the table, hid them."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    from policy_nlp.extract import extract_pdf
+
+    path = tmp_path / "report.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    c.setFont("Times-Roman", 9)
+    columns = {72: "left column words", 250: "middle column words", 430: "right column words"}
+    for x, label in columns.items():
+        for k in range(9):
+            c.drawString(x, 740 - 11 * k, f"{label} line {k} goes on here")
+    top, rows, xs = 620, 8, [72, 200, 330, 460, 560]
+    for r in range(rows + 1):
+        c.line(72, top - 14 * r, 560, top - 14 * r)
+    for x in xs:
+        c.line(x, top, x, top - 14 * rows)
+    for r in range(rows):
+        for k, x in enumerate(xs[:-1]):
+            c.drawString(x + 4, top - 14 * r - 10, f"{r * 10 + k + 1},{r}00" if k else f"Region {r}")
+    for k in range(12):
+        c.drawString(72, 480 - 10 * k, "Note: estimates are rounded and may not add to totals; margins of error are shown "
+                                       f"at the 90 percent confidence level in every row {k}.")
+    c.showPage()
+    c.save()
+    page = extract_pdf(path).pages[0]
+    assert page.columns == 3
+    first = page.blocks[0].text
+    assert "left column" in first and "middle column" not in first

@@ -92,6 +92,25 @@ _RUN_KEY = itemgetter("upright", "fontname", "size")
 _Y_TOLERANCE = 3  # pdfplumber's default: characters of one line differ less in top
 
 
+def _by_bands(words: list, tables: list, number: int, width: float, min_gutter: float, lines: list) -> tuple[list, int]:
+    """Lines of a page read band by band, split at tables as wide as the text, when the whole page
+    showed no columns: three columns of text over a table and a block of full-width table notes
+    under it. The notes cross the gutters, and counted with the text above they hide them.
+    Only a fallback: where the page as a whole shows its columns, a column runs on past a table."""
+    x0, x1 = min(w.x0 for w in words), max(w.x1 for w in words)
+    wide = sorted((t for t in tables if t.bbox[2] - t.bbox[0] >= 0.7 * (x1 - x0)), key=lambda t: t.bbox[1])
+    if not wide:
+        return lines, 1
+    cuts = [t.bbox[1] for t in wide] + [float("inf")]
+    bands: list[list] = [[] for _ in cuts]
+    for w in words:
+        bands[next(k for k, cut in enumerate(cuts) if w.top < cut)].append(w)
+    laid = [layout_lines(band, number, width, min_gutter) for band in bands if band]
+    if max((columns for _, columns in laid), default=1) == 1:
+        return lines, 1
+    return [line for band_lines, _ in laid for line in band_lines], max(columns for _, columns in laid)
+
+
 def _page_words(page) -> list[Word]:
     """The same words as _plumber_words, computed for upright text only.
 
@@ -201,6 +220,8 @@ def extract_pdf(path: str | Path, settings: dict[str, Any] | None = None) -> Doc
                     out.tables = find_tables(page, number, words if cfg["unruled_tables"] else None, cfg["min_gutter"])
                     words = outside(words, out.tables)
                 lines, out.columns = layout_lines(words, number, out.width, cfg["min_gutter"])
+                if out.columns == 1 and out.tables:
+                    lines, out.columns = _by_bands(words, out.tables, number, out.width, cfg["min_gutter"], lines)
                 attach_captions(out.tables, lines)
             except InputError:
                 raise
