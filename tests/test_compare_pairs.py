@@ -136,3 +136,27 @@ def test_phrase_judge_takes_shared_words_then_the_calibrated_cosine():
     same = phrase_judge(lambda texts: np.array([axes[t] for t in texts], dtype=np.float32), 0.7)
     assert same("renewable energy", "clean power") and not same("renewable energy", "defence")
     assert same("digital projects", "projects") and not same("clean power", "defence")
+
+
+def test_pairs_read_from_the_cosine_matrices_are_those_the_full_scan_finds_above_the_floor():
+    import numpy as np
+
+    from policy_nlp.comparison.indicators import _candidates
+    from policy_nlp.model import Indicator
+
+    rng = np.random.default_rng(3)
+
+    def figures(n, offset):
+        return [Indicator(start=0, end=2, raw_text=str(k + offset), value=float(k + offset), indicator=f"stations {k}",
+                          sentence=f"The province built {k + offset} stations.") for k in range(n)]
+
+    def vectors(n):
+        v = rng.normal(size=(n, 8)).astype(np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    a, b = figures(30, 10), figures(25, 12)
+    context, focus = (vectors(30), vectors(25)), (vectors(30), vectors(25))
+    floor = 0.2
+    full = {(c.i, c.j, round(c.score, 6)) for c in _candidates(a, b, context, focus) if c.score >= floor}
+    fast = {(c.i, c.j, round(c.score, 6)) for c in _candidates(a, b, context, focus, floor=floor) if c.score >= floor}
+    assert full and fast == full

@@ -25,13 +25,18 @@ def _levels_in(text: str) -> set[str]:
     return {_LEVELS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _LEVELS}
 
 
+_LEVEL_AFTER = re.compile(rf"\s+(?:at|of)\s+(?:the\s+)?({_LEVEL_WORDS})[\s-]+level\b", re.I)
+
+
 def levels(subject: str, sentence: str = "") -> set[str]:
     """The administrative levels a subject names, or, when it names none, the level stated right
     after it in the sentence ("29 industrial internet platforms at provincial level")."""
     found = _levels_in(subject)
     if found or not subject or not sentence:
         return found
-    after = re.search(rf"{re.escape(subject)}\s+(?:at|of)\s+(?:the\s+)?({_LEVEL_WORDS})[\s-]+level\b", sentence, re.I)
+    # A plain search and one compiled pattern: a pattern per subject cost 4.5 s on ten documents.
+    at = sentence.lower().find(subject.lower())
+    after = _LEVEL_AFTER.match(sentence, at + len(subject)) if at >= 0 else None
     return {_LEVELS[after.group(1).lower()]} if after else set()
 
 
@@ -40,10 +45,22 @@ def levels_conflict(a: str, b: str, sentence_a: str = "", sentence_b: str = "") 
     return bool(la and lb and not la & lb)
 
 
+def _whole_word_starts(sentence: str, raw: str) -> list[int]:
+    """Where `raw` stands in `sentence` as a whole figure ("11" is not the start of "115")."""
+    out, k = [], sentence.find(raw) if raw else -1
+    while k >= 0:
+        before = sentence[k - 1] if k else " "
+        after = sentence[k + len(raw)] if k + len(raw) < len(sentence) else " "
+        if not (before.isalnum() or before in "_.,") and not (after.isalnum() or after == "_"):
+            out.append(k)
+        k = sentence.find(raw, k + 1)
+    return out
+
+
 def clause(indicator) -> tuple[str, str]:
     """The words of the figure's own clause (between commas or semicolons) before and after it."""
     sentence, raw = indicator.sentence or "", indicator.raw_text or ""
-    starts = [m.start() for m in re.finditer(rf"(?<![\w.,]){re.escape(raw)}(?!\w)", sentence)] if raw else []
+    starts = _whole_word_starts(sentence, raw)
     if not starts:
         return "", ""
     at = min(starts, key=lambda k: abs(k - indicator.start))
