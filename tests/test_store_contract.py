@@ -186,7 +186,9 @@ def test_postgres_schema_is_versioned(pg_server):
     with pytest.raises(StoreError, match="no policy_nlp store"):
         open_store(url, create=False)
     with open_store(url) as store:
-        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "1"
+        from policy_nlp.store.postgres import SCHEMA_VERSION as PG_SCHEMA
+
+        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(PG_SCHEMA)
         store.conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="schema version 99"):
         open_store(url)
@@ -227,8 +229,8 @@ def test_cli_on_postgresql(pg_server, tmp_path):
     assert _cli(tmp_path, "reindex", "--db", url).returncode == 0
     with open_store(url) as store:
         assert np.allclose(store.load(pdf.stem).embeddings, before, atol=2e-3)  # the same model again
-    search = _cli(tmp_path, "search", "skilled workers", "--db", url)
-    assert search.returncode == 1 and "search on PostgreSQL is not built yet" in search.stderr
+    search = _cli(tmp_path, "search", "skilled workers", "--db", url, "--json")
+    assert search.returncode == 0 and '"score"' in search.stdout
     assert _cli(tmp_path, "delete", pdf.stem, "--db", url).returncode == 0
     assert pdf.stem not in _cli(tmp_path, "docs", "--db", url).stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["i.csv"]

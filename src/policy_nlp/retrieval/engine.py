@@ -210,11 +210,15 @@ def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
     dense: Scored = []
     index = None
     if mode in ("dense", "hybrid"):
-        from .dense import load_index
-
         _embed_model(store, pipeline)
-        index = load_index(store)
-        dense = index.search(_encode(pipeline.stage("embed"), query), depth, index.mask(role, doc_id, year))
+        vector = _encode(pipeline.stage("embed"), query)
+        if hasattr(backend, "dense"):  # the server searches its own index (PostgreSQL: HNSW), no vectors read here
+            dense = backend.dense(store, vector, depth, role, doc_id, year)
+        else:
+            from .dense import load_index
+
+            index = load_index(store)
+            dense = index.search(vector, depth, index.mask(role, doc_id, year))
     pids = list(dict.fromkeys([pid for pid, _ in lexical] + [pid for pid, _ in dense]))
     doc_of: dict[int, int] = {}
     if index is not None:
