@@ -3,6 +3,8 @@
     python benchmarks/ingest.py                            # the bundled corpora/, workers 1 and 2
     python benchmarks/ingest.py ../shared/corpus --workers 1 2 --runs 3
     python benchmarks/ingest.py --short-text 3000          # 3,000 abstracts, one .txt file each
+    python benchmarks/ingest.py ../shared/corpus --engines local ray   # also the Ray engine (a local
+                                                           # Ray on the same cores; the `ray` extra)
 
 Each run is a fresh process ingesting every file into a new temporary store, so peak memory (max
 RSS of the main process and of the workers) belongs to that run alone. Runs with different worker
@@ -33,12 +35,12 @@ REPO = Path(__file__).resolve().parents[1]
 ABSTRACT_SOURCES = ("cisi/CISI.ALL", "med/MED.ALL", "cran/cran.all.1400")
 
 
-def one_run(folder: str, workers: int, pipeline: str | None) -> dict:
+def one_run(folder: str, workers: int, pipeline: str | None, engine: str = "local") -> dict:
     from policy_nlp.ingestion import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        results = ingest([folder], Path(tmp) / "bench.db", workers=workers, pipeline=pipeline)
+        start = time.perf_counter()  # for Ray this includes starting its local cluster (seconds)
+        results = ingest([folder], Path(tmp) / "bench.db", workers=workers, pipeline=pipeline, engine=engine)
         wall = time.perf_counter() - start
     failed = [r.message for r in results if r.failed]
     stages: dict[str, float] = {}
@@ -110,6 +112,8 @@ def main() -> int:
     parser.add_argument("folder", nargs="?", default=str(REPO / "corpora"), help="folder of PDFs (default: corpora/)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--engines", nargs="+", choices=["local", "ray"], default=["local"],
+                        help="local: one run per --workers count; ray: one run on a local Ray with all CPUs")
     parser.add_argument("--pipeline", default=None, help="pipeline TOML (default: pipelines/default.toml; "
                         "pipelines/extract_only.toml measures extraction alone)")
     parser.add_argument("--short-text", type=int, metavar="N", default=0,
@@ -118,10 +122,11 @@ def main() -> int:
                         help="folder with cisi/, med/, cran/ (for --short-text)")
     parser.add_argument("--out", default=None, help="JSON results (default: benchmarks/results/ingest.json or ingest_short.json)")
     parser.add_argument("--one-run", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--engine", default="local", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.one_run:
-        print(json.dumps(one_run(args.folder, args.workers[0], args.pipeline)))
+        print(json.dumps(one_run(args.folder, args.workers[0], args.pipeline, args.engine)))
         return 0
     out = Path(args.out or REPO / "benchmarks" / "results" / ("ingest_short.json" if args.short_text else "ingest.json"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,22 +148,26 @@ def main() -> int:
 def run(folder: Path, args, out: Path) -> int:
     load_before = os.getloadavg()
     capacity_before = parallel_capacity()
-    runs: dict[int, list[dict]] = {w: [] for w in args.workers}
+    # A configuration is a label: a worker count for the local engine, "ray" for the Ray engine.
+    configs = ([str(w) for w in args.workers] if "local" in args.engines else []) + (["ray"] if "ray" in args.engines else [])
+    runs: dict[str, list[dict]] = {c: [] for c in configs}
     for _ in range(args.runs):
-        for workers in args.workers:
+        for config in configs:
+            engine, workers = ("ray", os.cpu_count() or 1) if config == "ray" else ("local", int(config))
             done = subprocess.run(
-                [sys.executable, __file__, str(folder), "--workers", str(workers), "--one-run"]
+                [sys.executable, __file__, str(folder), "--workers", str(workers), "--one-run", "--engine", engine]
                 + (["--pipeline", args.pipeline] if args.pipeline else []),
                 capture_output=True, text=True,
+                env={**os.environ, "RAY_AUTH_MODE": os.environ.get("RAY_AUTH_MODE", "disabled")},
             )
             if done.returncode != 0:
                 print(done.stderr[-3000:], file=sys.stderr)
                 return 1
-            runs[workers].append(json.loads(done.stdout.strip().splitlines()[-1]))
+            runs[config].append(json.loads(done.stdout.strip().splitlines()[-1]))
     load_after = os.getloadavg()
     capacity_after = parallel_capacity()
 
-    base = args.workers[0]
+    base = configs[0]
     rows = []
     for workers, rs in runs.items():
         wall = statistics.median(r["wall_s"] for r in rs)
@@ -166,7 +175,7 @@ def run(folder: Path, args, out: Path) -> int:
         stage_names = sorted({s for r in rs for s in r["stage_s"]})
         stage_s = {s: statistics.median(r["stage_s"].get(s, 0.0) for r in rs) for s in stage_names}
         rows.append({
-            "workers": workers,
+            "workers": int(workers) if workers.isdigit() else workers,  # a worker count, or "ray"
             "files": rs[0]["files"],
             "documents": documents,
             "pages": pages,
@@ -195,7 +204,7 @@ def run(folder: Path, args, out: Path) -> int:
           "  stage seconds (summed over files)")
     for row in rows:
         stages = ", ".join(f"{k} {v:.2f}s" for k, v in row["stage_s_median"].items())
-        print(f"{row['workers']:>7} {row['wall_s_median']:>8.2f} {row['cpu_s_median']:>7.1f} {row['pages_per_s']:>8.1f} {row['documents_per_s']:>8.1f}"
+        print(f"{str(row['workers']):>7} {row['wall_s_median']:>8.2f} {row['cpu_s_median']:>7.1f} {row['pages_per_s']:>8.1f} {row['documents_per_s']:>8.1f}"
               f" {row[f'speedup_over_{base}_workers']:>8.2f}x {row['peak_rss_main_mb']:>12.0f} {row['peak_rss_worker_mb']:>14.0f}  {stages}")
         for message in row["failed"][:10]:
             print(f"        failed: {message}")

@@ -14,7 +14,7 @@ import sqlite3
 import numpy as np
 import pytest
 
-from conftest import REPO, sample_pdfs
+from conftest import sample_pdfs
 from policy_nlp.ingestion import ingest
 
 # Every node and command of a test cluster must agree on auth (Ray 2.60 turns token auth on by

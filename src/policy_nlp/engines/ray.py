@@ -197,7 +197,9 @@ def _connect(ray, address: str | None) -> bool:
         else:
             # A private cluster for this ingest: listen on this machine only.
             os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
-            ray.init(include_dashboard=False, **quiet)
+            # address="local": a bare ray.init() would join whatever cluster /tmp/ray last
+            # recorded, even a stopped one, and wait on it.
+            ray.init(address="local", include_dashboard=False, **quiet)
     except Exception as exc:
         where = f"the Ray cluster at {address}" if address else "a local Ray cluster"
         raise EngineError(f"cannot start or reach {where} ({type(exc).__name__}: {exc})") from None
