@@ -7,6 +7,7 @@ The Python API mirrors the CLI:
     doc = policy_nlp.load("smart_manufacturing_lanshan", db="policy.db")
     doc = policy_nlp.extract_pdf("paper.pdf")     # no store needed
     hits = policy_nlp.search("talent shortage", role="dilemma", db="policy.db")
+    report = policy_nlp.copy_library("policy.db", "postgresql://user@host/db")  # report.ok
     result = policy_nlp.compare(["smart_manufacturing_lanshan", "smart_manufacturing_qinghe"], db="policy.db")
 """
 
@@ -26,6 +27,7 @@ _PUBLIC = {
     "documents": (".api", "documents"),
     "delete": (".api", "delete"),
     "open_store": (".store", "open_store"),
+    "copy_library": (".store.transfer", "copy_library"),
     "search": (".retrieval", "search"),
     "compare": (".comparison", "compare"),
     "similar": (".comparison", "similar"),
