@@ -163,20 +163,26 @@ def test_the_dense_index_cache_follows_the_database(libraries, pg_server):
 
 
 def test_an_older_schema_is_migrated(pg_server):
-    """A version-1 store (no full-text columns, no HNSW index) gains them on open and is searchable."""
+    """A version-1 store (no full-text columns, no HNSW index, no passage_terms) gains them on open,
+    the postings filled from the passages already there, and is searchable."""
     url = pg_server.new_database()
     pdf = sample_pdfs()[0]
     ingest([str(pdf)], url)
     with open_store(url) as store:
         conn = store.conn
         conn.execute("DROP INDEX passages_embedding_hnsw")
+        conn.execute("DROP TABLE passage_terms")
+        conn.execute("DROP FUNCTION policy_nlp_passage_terms() CASCADE")
         conn.execute("ALTER TABLE passages DROP COLUMN tsv, DROP COLUMN tokens")
         conn.execute("DROP FUNCTION policy_nlp_tokens(tsvector)")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with open_store(url) as store:
         names = {r[0] for r in store.conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'passages'")}
         assert {"passages_tsv", "passages_embedding_hnsw"} <= names
-        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        postings, passages = store.conn.execute(
+            "SELECT (SELECT count(DISTINCT passage_id) FROM passage_terms), (SELECT count(*) FROM passages WHERE tokens > 0)").fetchone()
+        assert postings == passages > 0
     assert search("care workers", mode="bm25", top=3, db=url)
 
 

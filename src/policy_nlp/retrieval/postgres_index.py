@@ -6,8 +6,8 @@ nearest-neighbour search). Every function reads inside the caller's snapshot (`s
 Lexical ranking is FTS5's bm25 computed in SQL (k1 1.2, b 0.75, FTS5's idf, a query word given
 twice counting twice), not `ts_rank` / `ts_rank_cd`: those have no document frequency, so a
 rare word weighs no more than a common one, and quality would drift from the SQLite store's.
-Candidates come from the GIN index (`tsv @@ query`), document frequencies from one GIN count per
-query word; the passage count and mean length are cached per process under the store's
+Candidates and their word counts come from passage_terms (one row per word and passage, kept by
+a trigger, read by index-only scans), document frequencies from a count of a word's rows; the passage count and mean length are cached per process under the store's
 generation (`_STATS`), so they are counted once per change of the library, not per query.
 
 Dense search asks the server: ORDER BY cosine distance LIMIT k over the HNSW index, with
@@ -103,28 +103,24 @@ def corpus_stats(store) -> tuple[float, float]:
     return _STATS[key]
 
 
-# Query words with their frequency in the query and their document frequency (one GIN count each).
+# Query words with their frequency in the query and their document frequency (a count of the
+# word's rows in passage_terms, an index-only scan).
 _TERMS = f"""
 SELECT t.lexeme, coalesce(array_length(t.positions, 1), 1),
-       (SELECT count(*) FROM passages x WHERE x.tsv @@ quote_literal(t.lexeme)::tsquery)
+       (SELECT count(*) FROM passage_terms x WHERE x.lexeme = t.lexeme)
 FROM unnest(to_tsvector('{TEXT_CONFIG}', %s)) t
 """
-# bm25 of the passages matching any query word. The words' weights (query frequency x idf) come
-# from _TERMS, and the OR query as a constant, so the planner sees its selectivity (a subquery in
-# the same statement was re-run per row, 0.4 s a query on MED).
+# bm25 of the passages holding any query word, from the words' postings (passage_terms: the
+# word's count and the passage's length, read by index-only scans). The words' weights (query
+# frequency x idf) come from _TERMS. Filters join the passages (and documents) of the postings.
 _BM25 = f"""
-SELECT c.id, sum(w.weight * (u.tf * ({K1} + 1)) / (u.tf + {K1} * (1 - {B} + {B} * c.tokens / %(avgdl)s))) AS score
-FROM (SELECT p.id, p.tsv, p.tokens FROM passages p{{join}} WHERE p.tsv @@ %(tsq)s::tsquery{{filters}}) c
-CROSS JOIN LATERAL (SELECT v.lexeme, coalesce(array_length(v.positions, 1), 1) AS tf FROM unnest(c.tsv) v) u
-JOIN unnest(%(lexemes)s::text[], %(weights)s::float8[]) AS w(lexeme, weight) ON w.lexeme = u.lexeme
-GROUP BY c.id
-ORDER BY score DESC, c.id
+SELECT t.passage_id, sum(w.weight * (t.tf * ({K1} + 1)) / (t.tf + {K1} * (1 - {B} + {B} * t.tokens / %(avgdl)s))) AS score
+FROM unnest(%(lexemes)s::text[], %(weights)s::float8[]) AS w(lexeme, weight)
+JOIN passage_terms t ON t.lexeme = w.lexeme{{join}}
+GROUP BY t.passage_id
+ORDER BY score DESC, t.passage_id
 LIMIT %(k)s
 """
-
-
-def _tsquery_word(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def fts5_idf(n: float, df: int) -> float:
@@ -143,8 +139,8 @@ def lexical(store, query: str, k: int, role: str | None = None, doc_id: int | No
     if n == 0 or not terms:
         return []
     filters, args = _filters(role, doc_id, year)
-    rows = store.conn.execute(_BM25.format(join=_join(year), filters=filters), {
-        "tsq": " | ".join(_tsquery_word(lexeme) for lexeme, _, _ in terms),
+    join = f" JOIN passages p ON p.id = t.passage_id{_join(year)} WHERE true{filters}" if filters else ""
+    rows = store.conn.execute(_BM25.format(join=join), {
         "lexemes": [lexeme for lexeme, _, _ in terms],
         "weights": [qtf * fts5_idf(n, df) for _, qtf, df in terms],
         "avgdl": max(avgdl, 1e-9), "k": int(k), **args}).fetchall()
