@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet "$(TORCH)"
-	$(PIP) install --quiet -e ".[dev,postgres,ray]"
+	$(PIP) install --quiet -e ".[dev,postgres,ray,web]"
 	touch $@
 
 demo: install
