@@ -1,0 +1,1 @@
+"""One module per page (library, document, search, indicators, compare) and the JSON API."""
