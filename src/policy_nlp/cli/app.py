@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from . import compare, copy, delete, docs, indicators, ingest, reindex, search, show, similar
+from . import compare, copy, delete, docs, indicators, ingest, reindex, search, serve, show, similar
 from .export import export_app
 from .models import models_app
 from .options import keep_examples
@@ -33,7 +33,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-for module in (ingest, docs, show, indicators, search, similar, compare, delete, reindex, copy):
+for module in (ingest, docs, show, indicators, search, similar, compare, delete, reindex, copy, serve):
     name = module.__name__.rsplit(".", 1)[-1]
     app.command(name, help=keep_examples(module.HELP))(getattr(module, name))
 app.add_typer(export_app, name="export")
