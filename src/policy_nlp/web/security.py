@@ -27,13 +27,18 @@ def new_token() -> str:
 
 
 def has_dot_segment(path: str) -> bool:
-    """A `..` segment, raw or percent-encoded (once or twice): never a route of ours, so refused
-    outright rather than trusting every route to resolve it safely."""
-    for candidate in (path, unquote(path), unquote(unquote(path))):
-        parts = candidate.replace("\\", "/").split("/")
-        if any(part == ".." for part in parts):
+    """`..` before a slash (or at the end), raw or percent-encoded up to three times: never part
+    of a route of ours, so refused outright rather than trusting every route to resolve it."""
+    candidate = path
+    for _ in range(4):
+        text = candidate.replace("\\", "/") + "/"
+        if "../" in text:
             return True
-    return False
+        decoded = unquote(candidate)
+        if decoded == candidate:
+            return False
+        candidate = decoded
+    return True  # still encoded after three rounds: nobody sends that in good faith
 
 
 def presented_token(scope) -> str | None:

@@ -77,7 +77,7 @@ class Uploads:
                     target.unlink(missing_ok=True)
                     target.parent.rmdir()
                     limit = self.max_bytes / 2**20
-                    raise UploadError(f"FAILED  {original}: larger than the upload limit of {limit:g} MB", status=413)
+                    raise UploadError(f"FAILED  {original}: larger than the upload limit of {limit:.3g} MB", status=413)
                 out.write(chunk)
         with self._lock:
             self.jobs[job.id] = job

@@ -19,7 +19,7 @@ def library(request: Request):
         rows = library_rows(store)
         where = str(store.path)
     limit = request.app.state.uploads.max_bytes / 2**20
-    return render(request, "library.html", rows=rows, where=where, upload_limit_mb=f"{limit:g}", title="Library")
+    return render(request, "library.html", rows=rows, where=where, upload_limit_mb=f"{limit:.3g}", title="Library")
 
 
 @router.post("/upload", summary="Add a PDF: saved, then ingested in the background; poll /api/uploads/{id}")
