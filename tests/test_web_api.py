@@ -195,8 +195,8 @@ def test_openapi_and_reference_page(client):
 
 
 def test_page_boxes_are_stored_positions_scaled():
-    """Heading boxes are their block's stored box; indicator boxes the stored line holding the
-    figure; percentages of the page size."""
+    """Heading boxes are their block's stored box; an indicator's box is the part of the stored
+    line its characters take (the lines it spans when it wraps); percentages of the page size."""
     from policy_nlp.model import Block, Document, Heading, Indicator, Line, Page
     from policy_nlp.web.queries import locate, page_boxes
 
@@ -206,7 +206,8 @@ def test_page_boxes_are_stored_positions_scaled():
     doc.outline = [Heading("Status", 1, 1, number="2", block=0)]
     doc.indicators = [Indicator(0, 5, "12.5%", 12.5, "%", "percent", page=1), Indicator(0, 5, "2023 across the province", 1, page=1)]
     boxes = page_boxes(doc, 1)
-    assert [b["bbox"] for b in boxes] == [(50, 100, 150, 112), (50, 130, 400, 142), (50, 130, 400, 156)]
+    # "12.5%" is characters 15-20 of a 35-character line 350 pt wide: x 200-250, padded 2 pt
+    assert [b["bbox"] for b in boxes] == [(50, 100, 150, 112), (198, 130, 252, 142), (50, 130, 400, 156)]
     assert boxes[0]["pct"] == {"left": 10.0, "top": 12.5, "width": 20.0, "height": 1.5}
     assert locate("not there", lines) is None
 

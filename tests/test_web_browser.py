@@ -159,32 +159,41 @@ def test_document_page_highlights_at_the_stored_positions(db, base_url, page, sh
     boxes = page.eval_on_selector_all(".box", "els => els.map(e => { const r = e.getBoundingClientRect(); "
                                               "return {id: e.id, kind: e.dataset.kind, x: r.x, y: r.y, w: r.width, h: r.height}; })")
     by_id = {b["id"]: b for b in boxes}
-    # expected boxes from the store: each heading's block, each indicator's line
+    # expected boxes from the store: each heading's block (run-in: its first line)
     expected = {}
     for k, heading in enumerate(doc.outline):
         if heading.page == number:
             block = blocks[heading.block]
             expected[f"box-h{k}"] = block.lines[0].bbox if heading.run_in else block.bbox
     lines = pdf_page.lines
+    figures = {}  # an indicator on one line: its box lies on that line, around the figure
     for k, ind in enumerate(doc.indicators):
         if ind.page == number and any(ind.raw_text in ln.text for ln in lines):
-            expected[f"box-i{k}"] = _line_with(lines, ind.raw_text).bbox
-    assert sum(k.startswith("box-h") for k in expected) >= 3 and sum(k.startswith("box-i") for k in expected) >= 2
+            figures[f"box-i{k}"] = _line_with(lines, ind.raw_text).bbox
+    assert sum(k.startswith("box-h") for k in expected) >= 3 and len(figures) >= 2
     for key, (x0, top, x1, bottom) in expected.items():
         got = by_id[key]
         assert abs(got["x"] - image["x"] - x0 * scale) < 1.5, key
         assert abs(got["y"] - image["y"] - top * scale) < 1.5, key
         assert abs(got["w"] - (x1 - x0) * scale) < 1.5 and abs(got["h"] - (bottom - top) * scale) < 1.5, key
-    # and the rendered page has ink where a heading's box is: the positions match the image
+    for key, (x0, top, x1, bottom) in figures.items():
+        got = by_id[key]
+        assert abs(got["y"] - image["y"] - top * scale) < 1.5 and abs(got["h"] - (bottom - top) * scale) < 1.5, key
+        assert got["x"] - image["x"] >= x0 * scale - 1.5 and got["x"] + got["w"] - image["x"] <= x1 * scale + 1.5, key
+        assert 0 < got["w"] < (x1 - x0) * scale, key
+    # and the rendered page has ink inside the boxes as the browser drew them: they sit on the text
     from io import BytesIO
 
     from PIL import Image
 
     png = Image.open(BytesIO(page.request.get(f"{base_url}/documents/{doc.id}/pages/{number}.png").body())).convert("L")
     ratio = png.width / pdf_page.width
-    heading_box = expected[next(k for k in expected if k.startswith("box-h"))]
-    crop = png.crop(tuple(int(v * ratio) for v in heading_box))
-    assert crop.getextrema()[0] < 100  # dark text inside the box
+    for key in [next(k for k in expected if k.startswith("box-h")), *figures]:
+        got = by_id[key]
+        left, top = (got["x"] - image["x"]) / scale, (got["y"] - image["y"]) / scale
+        box = (left, top, left + got["w"] / scale, top + got["h"] / scale)
+        crop = png.crop(tuple(int(v * ratio) for v in box))
+        assert crop.getextrema()[0] < 100, key  # dark text inside the box as drawn
     page.screenshot(path=str(shots / "document_highlights.png"), full_page=True)
     assert page.problems == []
 

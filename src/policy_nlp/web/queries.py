@@ -58,13 +58,27 @@ def locate(text: str, lines) -> tuple[float, float, float, float] | None:
     if not want:
         return None
     texts = [_norm(line.text) for line in lines]
-    for span in (1, 2, 3):  # one line first: a figure repeated later must not match across lines
+    for i, text in enumerate(texts):  # one line first: a figure repeated later must not match across lines
+        at = text.find(want)
+        if at >= 0:
+            return _within(lines[i], at, at + len(want), len(text))
+    for span in (2, 3):
         for i in range(len(lines) - span + 1):
             joined = " ".join(texts[i:i + span])
             if want in joined or want in joined.replace("- ", ""):
                 run = lines[i:i + span]
                 return (min(ln.x0 for ln in run), min(ln.top for ln in run), max(ln.x1 for ln in run), max(ln.bottom for ln in run))
     return None
+
+
+def _within(line, start: int, end: int, length: int, pad: float = 2.0) -> tuple[float, float, float, float]:
+    """The part of a line's box that characters start..end take, by their share of its characters:
+    lines keep no per-character positions, and in running text characters are near enough of
+    one width that the estimate lands on the figure (padded a little either side)."""
+    width = line.x1 - line.x0
+    x0 = line.x0 + width * start / max(length, 1) - pad
+    x1 = line.x0 + width * end / max(length, 1) + pad
+    return (max(line.x0, x0), line.top, min(line.x1, x1), line.bottom)
 
 
 def page_boxes(document, page_number: int) -> list[dict]:
