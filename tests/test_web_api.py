@@ -110,6 +110,16 @@ def test_compare_is_the_python_api_compare(client, db):
     got = client.get("/api/compare", params=[("doc", d) for d in docs]).json()
     assert got == want
     assert got["documents"] == docs and got["pairs"] and got["indicators"]
+    page = client.get("/compare", params=[("doc", d) for d in docs] + [("tab", "pairs")]).text
+    assert page.count("<tr><td><span class=\"role") == len(got["pairs"])
+    export = client.get("/compare/export", params=[("doc", d) for d in docs])
+    html = export.text
+    assert export.status_code == 200 and "attachment" in export.headers["content-disposition"]
+    # self-contained: no script, no link or asset outside the file, every part in one page
+    assert "<script" not in html.lower() and "file://" not in html and "href=" not in html and "src=" not in html
+    for part in ("tab-similarity", "tab-pairs", "tab-unique", "tab-indicators"):
+        assert f'id="{part}"' in html
+    assert html.count('class="cell"') == len(docs) ** 2
     one = client.get("/api/compare", params={"doc": docs[0]})
     assert one.status_code == 400 and "at least two" in one.json()["error"]
 

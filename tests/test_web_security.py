@@ -194,8 +194,11 @@ def test_upload_size_limit(db, tmp_path):
     assert small.stat().st_size < 0.01 * 2**20
     response = client.post("/upload", files={"file": ("small_paper.pdf", small.read_bytes(), "application/pdf")})
     assert response.status_code == 202 and _wait(client, response.json()["id"])["status"] == "done"
-    assert "small_paper" in {d.stem for d in policy_nlp.documents(db)}
-    policy_nlp.delete(["small_paper"], db=db)
+    added = next(d for d in policy_nlp.documents(db) if d.stem == "small_paper")
+    deleted = client.post(f"/documents/{added.id}/delete", follow_redirects=False)
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/"
+    assert "small_paper" not in {d.stem for d in policy_nlp.documents(db)}
+    assert client.post(f"/documents/{added.id}/delete").status_code == 404
 
 
 def test_loopback_rule():

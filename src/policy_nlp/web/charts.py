@@ -78,7 +78,8 @@ def heatmap(labels: list[str], matrix: list[list[float]], cell: int = 64) -> str
     """A similarity matrix as coloured cells with their values; one <rect class="cell"> per pair."""
     pad = 190
     size = pad + cell * len(labels)
-    out = [f'<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" role="img" '
+    # the column labels lean right past the last column: room for them
+    out = [f'<svg class="heatmap" xmlns="http://www.w3.org/2000/svg" width="{size + 120}" height="{size}" role="img" '
            'aria-label="document similarity">']
     for i, label in enumerate(labels):
         short = escape(label if len(label) <= 28 else label[:27] + "…")

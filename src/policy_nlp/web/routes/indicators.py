@@ -70,21 +70,23 @@ def indicators_page(request: Request, subject: Optional[str] = None, kind: Optio
     members: dict[str, set] = {}
     for r in all_rows:
         members.setdefault(r["group"], set()).add(r["indicator"])
-    chart = None
+    chart, charted, left_out = None, 0, 0
     if subject:
-        chart = Markup(line_chart(chart_series(rows), unit=unit or _common_unit(rows)))
+        # One measure per chart: counts and growth multiples of one subject share no axis.
+        valued = [r for r in rows if r["value"] is not None]
+        dimensions = Counter((r["kind"], r["unit"]) for r in valued)
+        if dimensions:
+            (kind_, unit_), charted = dimensions.most_common(1)[0]
+            left_out = len(valued) - charted
+            series = chart_series([r for r in valued if (r["kind"], r["unit"]) == (kind_, unit_)])
+            chart = Markup(line_chart(series, unit=unit_ or kind_))
     params = {"subject": subject, "kind": kind, "unit": unit, "place": place, "period": period, "doc": doc}
     return render(request, "indicators.html", rows=rows[:SHOWN], total=len(rows), shown=SHOWN, params=params,
                   groups=groups.most_common(), members=members, kinds=INDICATOR_KINDS,
                   units=sorted({r["unit"] for r in all_rows if r["unit"]}),
                   documents=sorted({r["document"] for r in all_rows}), chart=chart,
-                  chart_points=sum(1 for r in rows if r["value"] is not None), download_query=query_string(params),
+                  chart_points=charted, left_out=left_out, download_query=query_string(params),
                   title="Indicators")
-
-
-def _common_unit(rows: list[dict]) -> str:
-    units = Counter(r["unit"] for r in rows)
-    return units.most_common(1)[0][0] if units else ""
 
 
 @router.get("/indicators.{fmt}", summary="Filtered indicators as CSV or JSON Lines (the export's columns)")
