@@ -237,3 +237,41 @@ def test_chart_draws_one_point_per_value_and_escapes_labels():
 
     v = np.array([[1, 0], [0.96, 0.28], [0, 1]], dtype=np.float32)  # cos(a, b) = 0.96, c apart
     assert group_subjects(["a", "a", "b", "c"], v) == {"a": "a", "b": "a", "c": "c"}
+
+
+def test_the_app_over_a_postgresql_store(db, pg_server, tmp_path):
+    """Any store the CLI can open: the sample library copied into PostgreSQL serves the same
+    documents, search hits, years and indicators."""
+    from fastapi.testclient import TestClient
+
+    from policy_nlp.web import create_app
+
+    url = pg_server.new_database()
+    assert policy_nlp.copy_library(str(db), url).ok
+    with TestClient(create_app(url, cache_dir=tmp_path / "cache")) as pg:
+        docs = pg.get("/api/documents").json()
+        assert [(d["stem"], d["title"]) for d in docs] == [(i.stem, i.title) for i in policy_nlp.documents(db)]
+        q = QUERIES[1]
+        assert pg.get("/api/search", params={"q": q, "mode": "bm25"}).json() == [
+            h.as_dict() for h in policy_nlp.search(q, mode="bm25", db=url)]
+        page = pg.get("/search", params={"q": q}).text
+        assert 'class="hit"' in page and 'data-facet="year"' in page
+        years = sorted(_years(db).values())
+        assert all(f">{y}</a>" in page for y in set(years))
+        with policy_nlp.open_store(db, create=False) as store:
+            assert len(pg.get("/api/indicators").json()) == len(list(store.indicators()))
+        assert pg.get("/").status_code == 200 and pg.get(f"/documents/{docs[0]['id']}").status_code == 200
+
+
+def test_serve_without_the_web_extra_names_the_package(monkeypatch, db):
+    import importlib.util
+
+    from typer.testing import CliRunner
+
+    from policy_nlp.cli.app import app
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    result = CliRunner().invoke(app, ["serve", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == ["error: the web interface needs uvicorn: pip install 'policy-nlp[web]'"]
