@@ -97,6 +97,11 @@ def test_indicators_api_filters(client, db):
     # Every row of that exact subject is in its group; grouped phrasings share its group name.
     assert len(rows) >= sum(r["indicator"] == subject for r in every)
     assert len({r["group"] for r in rows}) == 1
+    # subjects that mean the same thing share a group (by their embeddings); others do not
+    group = {r["indicator"]: r["group"] for r in got}
+    assert group["manufacturing investment"] == group["investment in manufacturing"]
+    assert group["provincial smart factories"] == group["provincial-level smart factories"]
+    assert group["care beds"] != group["day-care centres"] and group["care beds"] != group["manufacturing investment"]
     doc_rows = client.get("/api/indicators", params={"doc": "smart_manufacturing_qinghe", "kind": "count"}).json()
     assert doc_rows and {(r["document"], r["kind"]) for r in doc_rows} == {("smart_manufacturing_qinghe", "count")}
 
