@@ -55,7 +55,9 @@ def serve(
     missing = missing_web_package()
     if missing:
         fail(f"the web interface needs {missing}: pip install 'policy-nlp[web]'")
-    open_existing_store(db).close()  # a clear error when the store is missing
+    store = open_existing_store(db)  # a clear error when the store is missing
+    where = store.path  # a URL without its password: the line below may end up in a log
+    store.close()
     if generate_token:
         token = new_token()
     import uvicorn
@@ -65,7 +67,7 @@ def serve(
     app = create_app(db, token=token.strip() if token else None, max_upload_mb=max_upload_mb)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    typer.echo(f"serving {app.state.db or 'the default store'} at {url}  (Ctrl-C stops)")
+    typer.echo(f"serving {where} at {url}  (Ctrl-C stops)")
     if generate_token:
         typer.echo(f"token: {token}")
     try:
