@@ -17,7 +17,7 @@ from functools import cached_property
 from statistics import median
 
 from ..model import Line
-from .text import normalize_text
+from .text import is_cjk, normalize_text
 
 _SPACE_BEFORE_PUNCT = re.compile(r" ([,;:.!?])(?=\s|$)")
 # "NimbusRomNo9L-Medi" (LaTeX's Times bold), "MinionPro-Semibd", "Frutiger-Bd": weights by abbreviation too.
@@ -379,12 +379,16 @@ def _merge_spanning_rows(ordered: list[list[Fragment]]) -> list[list[Fragment]]:
     return out
 
 
+_CJK_WORD = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
 def row_to_line(row: list[Fragment], page: int) -> Line:
     words = [w for f in row for w in f.words]
     words.sort(key=lambda w: w.x0)
     font = str(dominant(words, lambda w: w.font))
     text = " ".join(w.text for w in words)
-    if "\u2044" in text or "/" in text or any(w.glue for w in words) or any(map(_small_caps, words, words[1:])):
+    if "\u2044" in text or "/" in text or any(w.glue for w in words) or any(map(_small_caps, words, words[1:])) \
+            or _CJK_WORD.search(text):
         text = _joined(words)
     text = normalize_text(text)
     if any(f.marks for f in row):
@@ -435,6 +439,10 @@ def _joined(words: list[Word]) -> str:
             or (a.glue and b.text.startswith("/")) or (a.text.endswith("/") and b.size < 0.85 * a.size)
             or _small_caps(a, b)
         ):
+            parts.append(b.text)
+        elif b.x0 - a.x1 <= 0.3 * min(a.size, b.size) and (is_cjk(a.text[-1:]) or is_cjk(b.text[:1])):
+            # Chinese sets a Latin letter or figure a little apart from the characters around it
+            # ("发行H股"): a gap of a third of an em there is no word break.
             parts.append(b.text)
         else:
             parts.append(" " + b.text)

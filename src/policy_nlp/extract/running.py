@@ -13,6 +13,8 @@ _PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-\u2013\u2014(\[]?\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s*[-\u2013\u2014)\]]?(?:\s*(?:of|/)\s*\d{1,4})?$",
     re.IGNORECASE,
 )
+# Chinese page numbers: "第 3 页", "第3页 共22页", "3/22".
+_CHINESE_PAGE_NUMBER = re.compile(r"^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$|^共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页$")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -23,7 +25,8 @@ def _shape(line: Line) -> str:
 
 
 def is_page_number(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(text.strip()))
+    text = text.strip()
+    return bool(_PAGE_NUMBER.match(text) or _CHINESE_PAGE_NUMBER.match(text))
 
 
 def _margin_lines(lines: list[Line], height: float, zone: float) -> list[Line]:

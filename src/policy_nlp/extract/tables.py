@@ -311,7 +311,7 @@ def outside(words: list[Word], tables: list[Table]) -> list[Word]:
     return [w for w in words if not any(inside(t.bbox, w.x0, w.top, w.x1, w.bottom) for t in tables)]
 
 
-_CAPTION = re.compile(r"^(?:Table|TABLE|Tab\.|Exhibit|EXHIBIT|表)\s*[0-9A-Z]+[0-9A-Za-z.\-–]*[.:：]?(?:\s|$)")
+_CAPTION = re.compile(r"^(?:Table|TABLE|Tab\.|Exhibit|EXHIBIT|表)\s*[0-9A-Z]+[0-9A-Za-z.\-–]*[.:：]?(?:\s|$|(?<=\d)(?=[\u4e00-\u9fff]))")
 # How far (points) a caption may sit above or below its table.
 CAPTION_GAP = 36.0
 

@@ -28,14 +28,52 @@ _HYPHENS = {"\u2010": "-", "\u2011": "-", "\u2043": "-", "\u00ad": ""}
 _SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\r\f\v]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _MULTI_SPACE = re.compile(r" {2,}")
-_TRANSLATE = str.maketrans({**_LIGATURES, **_HYPHENS})
+# Full-width digits become ASCII; full-width "．", "％" and the thousands "，" only where they are
+# part of a number ("16．2％" -> "16.2%", "1，234" -> "1,234"): elsewhere "，" is a Chinese comma.
+_FULL_WIDTH_DIGITS = {chr(0xFF10 + i): str(i) for i in range(10)}
+_TRANSLATE = str.maketrans({**_LIGATURES, **_HYPHENS, **_FULL_WIDTH_DIGITS})
+_NUMBER_POINT = re.compile(r"(?<=\d)．(?=\d)")
+_NUMBER_PERCENT = re.compile(r"(?<=\d)\s?％")
+_NUMBER_THOUSANDS = re.compile(r"(?<=\d)，(?=\d{3}(?:\D|$))")
+# Chinese, Japanese and Korean characters, and the full-width punctuation set beside them: a line
+# break next to one is no word break, so lines join without a space.
+CJK = "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_CJK_CHAR = re.compile(f"[{CJK}]")
+# A line break inside a phrase of Chinese: between two CJK characters or full-width signs, or
+# between one and a Latin word or number ("5G" | "基站", "16.2" | "万个").
+_CJK_BREAK = re.compile(f"(?<=[{CJK}])[ \t]*\n[ \t]*|[ \t]*\n[ \t]*(?=[{CJK}])")
 
 
 def normalize_text(text: str) -> str:
-    """Ligatures expanded, odd spaces made plain, zero-width and soft hyphens dropped."""
+    """Ligatures expanded, odd spaces made plain, zero-width and soft hyphens dropped, full-width
+    digits and the full-width signs of numbers made ASCII."""
     text = unicodedata.normalize("NFC", text.translate(_TRANSLATE))
+    if "\uff0e" in text or "\uff05" in text or "\uff0c" in text:
+        text = _NUMBER_THOUSANDS.sub(",", _NUMBER_PERCENT.sub("%", _NUMBER_POINT.sub(".", text)))
     text = _ZERO_WIDTH.sub("", _SPACES.sub(" ", text))
     return _MULTI_SPACE.sub(" ", text).strip()
+
+
+def is_cjk(char: str) -> bool:
+    """A CJK character or full-width sign."""
+    return bool(char) and bool(_CJK_CHAR.match(char))
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_CHAR.search(text) is not None
+
+
+def cjk_glue(left: str, right: str) -> str:
+    """What goes between two pieces of text joined at a line break: nothing when either side of
+    the break is Chinese ("严重不" + "足", "24" + "万架"), else a space."""
+    return "" if left and right and (is_cjk(left[-1]) or is_cjk(right[0])) else " "
+
+
+def flatten_breaks(text: str) -> str:
+    """Line breaks of wrapped text made single spaces, or nothing next to Chinese."""
+    if "\n" not in text:
+        return text
+    return re.sub(r"\s*\n\s*", " ", _CJK_BREAK.sub("", text))
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +160,7 @@ def join_lines(lines: Iterable[str], doc_words: Mapping[str, int] | None = None)
         elif out.endswith("-") and line[:1].isdigit():
             out = out + line  # "2020-" / "2025": a broken range
         else:
-            out = out + " " + line
+            out = out + cjk_glue(out, line) + line
     return out
 
 
@@ -139,6 +177,8 @@ def word_counts(texts: Iterable[str]) -> Counter[str]:
 
 
 _SENTENCE_END = re.compile(r"[.!?:;)\]\"'\u201d]$")
+# Full-width signs that end a Chinese sentence, a label or a bracket: nothing carries on after them.
+_CJK_ENDS = set("。！？；：）」』】”")
 
 
 def continues(previous: str, following: str) -> bool:
@@ -147,6 +187,8 @@ def continues(previous: str, following: str) -> bool:
         return False
     if previous.endswith("-") and following[:1].islower():
         return True
+    if is_cjk(previous[-1]) and previous[-1] not in _CJK_ENDS and (is_cjk(following[0]) or following[0].isdigit()):
+        return True  # a Chinese sentence cut by a column or page break: "…数字" | "经济…"
     return not _SENTENCE_END.search(previous) and following[:1].islower()
 
 

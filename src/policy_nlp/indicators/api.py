@@ -33,6 +33,8 @@ from .component import (
     SENTENCE_KEY,
     IndicatorComponent,
 )
+from .chinese import extract_chinese, is_chinese
+from .chinese_places import default_chinese_places
 from .context import PlaceIndex
 from .quantities import Quantity
 from .sentences import may_hold_indicator, references_start, split_sentences
@@ -114,6 +116,7 @@ class TextGroup:
     texts: list[str]
     context: str | None = None
     surroundings: list[list[str]] | None = None
+    home_zh: str | None = None  # the province of a Chinese document, found once
 
 
 def extract_from_groups(
@@ -165,6 +168,7 @@ class _Job:
     offset: int
     sentence: str  # as parsed: line breaks made spaces
     printed: str  # as in the text, for raw_text
+    chinese: tuple[str, str] | None = None  # a Chinese sentence: (default place, home province)
 
 
 def _plan(group: TextGroup, component: IndicatorComponent) -> tuple[list[_Job], list[tuple[PlaceIndex, str]]]:
@@ -189,12 +193,34 @@ def _plan(group: TextGroup, component: IndicatorComponent) -> tuple[list[_Job], 
                 contexts.append((shared, shared.nearest_place(body, []) or home))
             else:
                 contexts.append((shared, shared.nearest_place(body, group.surroundings[i])))
+        zh = _chinese_context(group, i, body) if is_chinese(body) else None
         for start, end in split_sentences(text, 0, body_end):
             sentence = text[start:end]
-            if may_hold_indicator(sentence):
+            if zh is not None and is_chinese(sentence):
+                # Read by the Chinese rules (chinese.py), without spaCy.
+                jobs.append(_Job(len(jobs), i, start, sentence.replace("\n", " "), sentence, zh))
+            elif may_hold_indicator(sentence):
                 # Same length, so offsets still match: a page break inside a sentence is just a space.
                 jobs.append(_Job(len(jobs), i, start, sentence.replace("\n", " "), sentence))
     return jobs, contexts
+
+
+def _chinese_context(group: TextGroup, i: int, body: str) -> tuple[str, str]:
+    """A Chinese text's default place (the one its passage names most, else its nearest heading's)
+    and the document's province (what "全省" means: the one its whole text names most)."""
+    places = default_chinese_places()
+    if group.context is not None:
+        if group.home_zh is None:
+            group.home_zh = places.province(group.context)
+        home = group.home_zh
+    else:
+        home = places.province(body)
+    default = places.main_place(body)
+    for heading in (group.surroundings[i] if group.surroundings else []):
+        if default:
+            break
+        default = places.main_place(heading)
+    return default, home
 
 
 def _processes(n_process: int | None, n_jobs: int) -> int:
@@ -210,8 +236,16 @@ def _run_jobs(model: str, jobs: list[_Job], contexts: list[tuple[PlaceIndex, str
     """Read the sentences of `jobs`: patterns first, the parser only where a candidate was found."""
     nlp = get_nlp(model)
     component: IndicatorComponent = nlp.get_pipe(PIPE_NAME)
-    docs, kept = [], []
+    docs, kept, out = [], [], []
     for job in jobs:
+        if job.chinese is not None:
+            indicators = extract_chinese(job.sentence, *job.chinese)
+            for indicator in indicators:
+                indicator.raw_text = job.printed[indicator.start:indicator.end]
+                indicator.start += job.offset
+                indicator.end += job.offset
+            out.append((job.order, job.text_index, indicators))
+            continue
         doc = nlp.make_doc(job.sentence)
         found, quantities = component.prepare(doc, job.sentence)
         keep = component.candidates(doc, found, quantities, job.sentence)
@@ -237,14 +271,13 @@ def _run_jobs(model: str, jobs: list[_Job], contexts: list[tuple[PlaceIndex, str
             again = [doc for doc in docs if doc.user_data.get(NEEDS_PARSE_KEY)]
             for doc in nlp.get_pipe("parser").pipe(again, batch_size=batch_size):
                 component(doc)
-    out = []
     for job, doc in zip(kept, docs):
         for indicator in doc._.indicators:
             indicator.raw_text = job.printed[indicator.start:indicator.end]
             indicator.start += job.offset
             indicator.end += job.offset
         out.append((job.order, job.text_index, doc._.indicators))
-    return out
+    return sorted(out, key=lambda item: item[0])
 
 
 @contextlib.contextmanager

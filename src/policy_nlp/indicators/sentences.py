@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from ..extract.text import is_cjk
+
 _ABBREVIATIONS = {
     "co", "ltd", "inc", "corp", "no", "nos", "vol", "vols", "pp", "p", "fig", "figs", "eq", "eqs", "ref", "refs",
     "e.g", "i.e", "etc", "al", "approx", "ca", "cf", "dr", "mr", "mrs", "ms", "prof", "st", "sect", "sec", "ch",
@@ -21,7 +23,12 @@ _ABBREVIATIONS = {
     "jr", "sr", "gen", "gov", "rep", "sen", "univ", "assoc", "dist",
     "u.s.c", "c.f.r", "stat", "fed", "reg", "amdt",  # legal citations: "49 U.S.C. 106(g)", "85 Fed. Reg. 4"
 }
-_END = re.compile(r"[.!?]+[”’\")\]]*(?=\s+[\"“‘(\[]?[A-Z0-9\u4e00-\u9fff])")
+_END = re.compile(
+    r"[.!?]+[”’\")\]]*(?=\s+[\"“‘(\[]?[A-Z0-9\u4e00-\u9fff])"
+    # Chinese: 。！？ end a sentence (no space follows). Not "；": its clauses share the period and
+    # place of the sentence's start ("截至2022年底，…16.2万个；千兆光网覆盖家庭2100万户。").
+    r"|[\u3002\uff01\uff1f]+[”’\u300d\u300f\uff09]*(?=\s*\S)"
+)
 _REFERENCES = re.compile(r"^\s*(?:\d+\.?\s*)?(references|reference list|bibliography|works cited|literature cited|notes|endnotes|footnotes)\s*:?\s*$", re.IGNORECASE | re.MULTILINE)
 _LINE_END_DASHES = ("-", "\u2010", "\u2011", "\u2013", "\u2014")
 _HEADING_START = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+\S")
@@ -66,6 +73,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         s = a
         for m in _END.finditer(text, a, b):
             stop = m.end()
+            if text[m.start()] in _CJK_END:
+                spans.append(_trim(text, s, stop))
+                s = stop
+                continue
             word = re.search(r"([\w.]+)[.!?]+[”’\")\]]*$", text[s:stop])
             if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS and text[stop - 1] == ".":
                 continue
@@ -103,7 +114,7 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
             and not _HEADING_START.match(text[pos:nl])
             and nxt.strip() != ""
             and not _HEADING_START.match(nxt)
-        )
+        ) or _chinese_goes_on(line, nxt)
         if not continues:
             out.append((a, nl))
             a = nl + 1
@@ -111,6 +122,13 @@ def _paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if a < end:
         out.append((a, end))
     return out
+
+
+def _chinese_goes_on(line: str, nxt: str) -> bool:
+    """A Chinese line cut before its sentence ends ("…累计建成" | "5G基站…") goes on."""
+    nxt = nxt.strip()
+    return bool(line and nxt) and is_cjk(line[-1]) and line[-1] not in "\u3002\uff01\uff1f\uff1b\uff1a" \
+        and (is_cjk(nxt[0]) or nxt[0].isdigit())
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -121,6 +139,7 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+_CJK_END = set("\u3002\uff01\uff1f")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 

@@ -35,6 +35,7 @@ def _passages(doc: Document) -> list[Passage]:
 
 
 def _table_indicators(doc: Document) -> list[Indicator]:
+    from .chinese_tables import fix_coefficients, is_chinese_table, unit_line_above
     from .table_cells import table_indicators
 
     out: list[Indicator] = []
@@ -42,7 +43,16 @@ def _table_indicators(doc: Document) -> list[Indicator]:
         section = doc.sections[table.section] if 0 <= table.section < len(doc.sections) else None
         if section is not None and section.role == "references":
             continue
-        for indicator in table_indicators(table, number=number, section=section.path if section else ""):
+        caption = ""
+        chinese = is_chinese_table(table)
+        if chinese:
+            # "单位：人民币元" printed on a line above the table (or at the end of the heading line).
+            above = unit_line_above(doc, table)
+            caption = " ".join(filter(None, [table.caption, above])) if above and above not in table.caption else ""
+        found = table_indicators(table, caption=caption, number=number, section=section.path if section else "")
+        if chinese:
+            fix_coefficients(table, caption, found)
+        for indicator in found:
             indicator.document = doc.stem
             indicator.section_role = section.role if section else ""
             out.append(indicator)

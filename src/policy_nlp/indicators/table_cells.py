@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from ..extract.text import flatten_breaks, has_cjk
 from ..model import Indicator, Table
+from .chinese_tables import cell_sentence_indicators, chinese_unit
 from .numbers import SCALE_WORDS, match_numeral, scale_value
 from .units import UnitLexicon, load_units
 
@@ -189,6 +191,8 @@ def table_indicators(table: Table, caption: str = "", number: int = 0, section: 
             pieces = [_cell_indicator(piece, header, label, labels[1:], group, caption, context,
                                       [_reading(header), row_reading, group_reading, whole], period_of_table)
                       for piece in cell_figures(cell)]
+            if not pieces and cell and has_cjk(cell) and re.search(r"\d", cell):
+                pieces = _chinese_cell(cell, header, label, context, period_of_table)
             for one in (end for indicator in pieces if indicator is not None for end in _ends(indicator)):
                 one.page = table.page
                 if number:
@@ -209,6 +213,8 @@ def _cell_indicator(cell: str, header: str, label: str, other_labels: list[str],
     reading = next((r for r in readings if r.unit), Reading())
     scale = cell_scale if cell_scale != 1.0 else next((r.scale for r in readings if r.scale != 1.0), 1.0)
     unit, kind = (cell_unit, cell_kind) if cell_unit else (reading.unit, reading.kind)
+    if unit in ("%", "pp") and cell_scale == 1.0 and reading.scale == 1.0:
+        scale = 1.0  # "单位：万元" over the table, "增长（%）" over the column: a share is not scaled
     change = "percentage_points" if unit == "pp" else reading.change
     if unit == "pp":
         unit, kind = "%", "percent"
@@ -231,6 +237,21 @@ def _cell_indicator(cell: str, header: str, label: str, other_labels: list[str],
         qualifier="range" if low is not None else _bound_of(text), low=scaled(low), high=scaled(high), indicator=subject,
         period=period, place=place, change=change, sentence=sentence,
     )
+
+
+def _chinese_cell(cell: str, header: str, label: str, context: str, period: str) -> list[Indicator]:
+    """Figures of a Chinese cell with words around them: "上升 5.72 个百分点" is the row's, a
+    sentence's figure ("计入营业外收入 3,340,324.88 元") its own subject's."""
+    out = cell_sentence_indicators(cell)
+    for indicator in out:
+        indicator.indicator = indicator.indicator or _strip(label, _reading(label)) or _strip(header, _reading(header))
+        indicator.period = indicator.period or period
+        where = " | ".join(filter(None, [label, header]))
+        prefix = (f"{context}: " if context else "") + (f"{where}: " if where else "")
+        indicator.sentence = prefix + indicator.sentence
+        indicator.start += len(prefix)
+        indicator.end += len(prefix)
+    return out
 
 
 def cell_figures(cell: str) -> list[str]:
@@ -340,6 +361,9 @@ def _reading(text: str) -> Reading:
     """Unit, kind and scale a header or caption gives the numbers under it."""
     if not text:
         return Reading()
+    zh = chinese_unit(text)  # "单位：万元", "营业收入（元）"
+    if zh is not None:
+        return Reading(zh[0], zh[1], zh[2], "", (zh[3],))
     text = _DATE.sub(" ", text)  # "W/E 02/24/17" is a week, not watts
     text = _CODE_LIST.sub(" ", text)  # "(IA/MN/NE/SD)" names states: MN is Minnesota, not millions
     taken: list[str] = []
@@ -521,7 +545,7 @@ def _headers(rows: list[list[str]], width: int) -> list[str]:
 def _flat(text: str) -> str:
     """A cell's lines as one line, a word broken at a line end joined."""
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text or "")
-    return re.sub(r"\s*\.{2,}$", "", re.sub(r"\s+", " ", text).strip())  # dot leaders left by the grid
+    return re.sub(r"\s*\.{2,}$", "", re.sub(r"\s+", " ", flatten_breaks(text)).strip())  # dot leaders left by the grid
 
 
 __all__ = ["Layout", "Reading", "cell_figures", "parse_cell", "read_layout", "table_indicators"]

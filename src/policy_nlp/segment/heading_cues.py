@@ -22,7 +22,7 @@ _RUN_IN = re.compile(
     re.IGNORECASE,
 )
 CAPTION = re.compile(
-    r"^(table|figure|fig\.|chart|box|graph|exhibit|map|note|tableau|graphique|carte|图|表)s?(\s*\d+[\d.\-\u2013]*|\s+(?-i:[ivxIVX]+|[A-Z]))\b"  # the label's number, case as printed
+    r"^(table|figure|fig\.|chart|box|graph|exhibit|map|note|tableau|graphique|carte|图|表)s?(\s*\d+[\d.\-\u2013]*|\s+(?-i:[ivxIVX]+|[A-Z]))(?:\b|(?<=\d)(?=[\u4e00-\u9fff]))"  # the label's number, case as printed
     r"|^(sources?|notes?)\s*:", re.IGNORECASE)
 _INITIAL = re.compile(r"^(?:[A-Z]\.?|[A-Z]\.-?[A-Z]\.?)$")
 _CONTINUED = re.compile(r"[\u2014\u2013-]\s*continued\b|\(continued\)|\bcont(?:inued|'d)\.?$", re.IGNORECASE)

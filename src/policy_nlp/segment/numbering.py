@@ -13,7 +13,9 @@ _NUMBERED = re.compile(
     r"|^(?P<word>(?i:part|chapter|section|article|annex|appendix|chapitre|partie|annexe)\s+(?:[IVX]{1,5}|\d{1,2}|[A-Z]))"
     r"\s*[-\u2013\u2014:.]\s*(?P<wtext>\S.*)$"
     r"|^(?P<paren>[(（](?:[IVX]{1,5}|[ivx]{1,5}|[a-z]|[A-Z]|[%s]{1,3})[)）])\s*(?P<ptext>\S.*)$"
-    r"|^(?P<cjk>[%s]{1,3}[、.．]|\d{1,2}\s?、|第[%s\d]{1,3}[章节部分篇]+)\s*(?P<ctext>\S.*)$" % (CJK_DIGITS, CJK_DIGITS, CJK_DIGITS)
+    r"|^(?P<cjk>[%s]{1,3}[、.．]|\d{1,2}\s?、|第[%s\d]{1,3}[章节部分篇]+)\s*(?P<ctext>\S.*)$"
+    # "(1)发展现状", "（1）发展现状": Arabic numbers in brackets right before Chinese text
+    r"|^(?P<cparen>[(（]\d{1,2}[)）])\s*(?P<cptext>[\u4e00-\u9fff“\"].*)$" % (CJK_DIGITS, CJK_DIGITS, CJK_DIGITS)
 )
 _FREE_LETTERS = "abcdefgh"  # letters that may open a sequence; later ones must continue one
 
@@ -23,7 +25,7 @@ def split_number(text: str) -> tuple[str, str]:
     match = _NUMBERED.match(text)
     if not match:
         return "", text
-    for num, rest in (("num", "text"), ("word", "wtext"), ("paren", "ptext"), ("cjk", "ctext")):
+    for num, rest in (("num", "text"), ("word", "wtext"), ("paren", "ptext"), ("cjk", "ctext"), ("cparen", "cptext")):
         if match.group(num):
             # "1 、资产负债表": a space before the Chinese enumeration comma
             return match.group(num).rstrip(".．、 "), match.group(rest).lstrip("、 ")
@@ -114,9 +116,12 @@ def numbered_levels(numbers: list[str]) -> list[int]:
     ("I." then "(I)" then "1." reads 1, 2, 3 in a Chinese policy paper; "2.1" then "(1)" reads 2, 3
     in a proceedings paper). Decimal numbers nest by their dots ("2.1.3" is two below "2")."""
     levels: list[int] = []
-    style_level: dict[str, int] = {"chapter": 1, "chapter-section": 2}
+    styles = resolve_letters(numbers)
+    # "第一节" sits under "第一章" where the document has chapters; without them its sections are on top
+    # (a company's quarterly report: 第一节 重要提示, 第二节 公司基本情况 ...).
+    style_level: dict[str, int] = {"chapter": 1, "chapter-section": 2 if "chapter" in styles else 1}
     previous = 0
-    for number, style in zip(numbers, resolve_letters(numbers)):
+    for number, style in zip(numbers, styles):
         depth = style_of(number)[1] if style == "decimal" else 0
         if style.startswith("word:"):
             style_level[style] = 1  # "PART II", "Annexe A", "Chapter 6" head the whole document's parts

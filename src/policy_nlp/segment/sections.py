@@ -9,7 +9,7 @@ from ..model import Document, Heading, Passage, Section
 from ..extract.decode import drop_cid_tokens
 from ..extract.text import continues, join_lines, joins_paragraph
 from .roles import NO_EVIDENCE
-from .sentences import split_sentences
+from .sentences import join_sentences, split_sentences
 
 FRONT_MATTER = "Front matter"
 # Characters: below this a passage is a label or a fragment, not a statement (benchmarks/health.py).
@@ -114,11 +114,11 @@ def build_passages(doc: Document, max_sentences: int = 3, max_chars: int = 700) 
             for start, end in split_sentences(text):
                 sentence = text[start:end].strip()
                 if chunk and (len(chunk) >= max_sentences or sum(map(len, chunk)) + len(sentence) > max_chars):
-                    pieces.append(_Piece(" ".join(chunk), paragraph.page, paragraph.last, paragraph.note, len(pieces)))
+                    pieces.append(_Piece(join_sentences(chunk), paragraph.page, paragraph.last, paragraph.note, len(pieces)))
                     chunk = []
                 chunk.append(sentence)
             if chunk:
-                pieces.append(_Piece(" ".join(chunk), paragraph.page, paragraph.last, paragraph.note, len(pieces)))
+                pieces.append(_Piece(join_sentences(chunk), paragraph.page, paragraph.last, paragraph.note, len(pieces)))
         # Short body text joins body text, a short note the notes beside it; never one into the other.
         joined = _join_short(pieces, note=False) + _join_short(pieces, note=True)
         per_section.append(sorted(joined, key=lambda piece: piece.anchor))

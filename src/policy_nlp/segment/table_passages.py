@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from ..extract.text import flatten_breaks
 from ..indicators.table_cells import read_layout
 from ..model import Document, Passage, Section, Table
 from .sections import FRONT_MATTER
@@ -129,7 +130,7 @@ def add_table_passages(doc: Document) -> None:
 
 
 def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
+    return re.sub(r"\s+", " ", flatten_breaks(text or "")).strip()
 
 
 __all__ = ["add_table_passages", "is_table_passage", "row_texts", "table_passages", "table_path", "table_sections", "table_tag"]
