@@ -24,11 +24,12 @@ def check_engine(engine: str) -> str:
     return engine
 
 
-_ADDRESS = re.compile(r"^(?:ray://)?[A-Za-z0-9._-]+:\d{1,5}$")
+_ADDRESS = re.compile(r"^(?:ray://)?(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$")
 
 
 def check_ray_address(address: str | None) -> str | None:
-    """None (start a local Ray), "auto" (the cluster this machine belongs to), HOST:PORT or ray://HOST:PORT."""
+    """None (start a local Ray), "auto" (the cluster this machine belongs to), HOST:PORT, [IPV6]:PORT
+    or ray://HOST:PORT."""
     if address is None or address == "auto" or _ADDRESS.match(address):
         return address
     raise EngineError(f"--ray-address {address!r}: expected 'auto', HOST:PORT or ray://HOST:PORT")

@@ -32,11 +32,13 @@ from ..errors import InputError
 from . import EngineError
 
 TASK_RETRIES = 3
-# On two cores the readers and the CPU tasks must still get a slot beside the actors, or the
-# pipeline starves: actors reserve a quarter of a CPU each (they wait on their input most of the
-# time), CPU tasks three quarters.
+# Reservations are for placement only (each process runs one thread; extraction tasks are capped
+# at one per CPU by `concurrency`). They are sized so that a node with a single CPU holds a read,
+# an extraction task and one actor of each model pool at once: with more, a 1-CPU node is filled
+# by actors waiting for input that no task can then produce, and the ingest hangs.
 ACTOR_CPUS = 0.25
-TASK_CPUS = 0.75
+TASK_CPUS = 0.25
+READ_CPUS = 0.1
 ACTOR_BATCH_DOCUMENTS = 8
 # Test hook: POLICY_NLP_RAY_KILL="NAME" kills the process extracting the file NAME each time;
 # "NAME@MARKER" only while the file MARKER does not exist (it is created first): once.
@@ -208,22 +210,25 @@ def _connect(ray, address: str | None) -> bool:
 
 def build_dataset(ray, keys: list[str], pipeline: Pipeline, kill: str = ""):
     """The Ray Data plan: read -> extract and CPU stages (tasks) -> one actor pool per model stage group."""
-    from ray.data import ActorPoolStrategy
+    from ray.data import ActorPoolStrategy, TaskPoolStrategy
 
     from ..pipeline import loads_models, stage_groups, stage_plan
 
     groups = stage_groups(stage_plan(pipeline))
     cpu_stages = groups.pop(0) if groups and not any(loads_models(s) for s in groups[0]) else []
-    ds = ray.data.read_binary_files(keys, include_paths=True, override_num_blocks=len(keys))
+    cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+    ds = ray.data.read_binary_files(keys, include_paths=True, override_num_blocks=len(keys), num_cpus=READ_CPUS)
     # Ray 2.60 names no parameter for retries: they go as remote args, which it says are deprecated.
     warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
     ds = ds.map_batches(extract_batch, batch_size=1, batch_format="numpy", num_cpus=TASK_CPUS,
-                        max_retries=TASK_RETRIES,
+                        compute=TaskPoolStrategy(size=cpus), max_retries=TASK_RETRIES,
                         fn_kwargs={"pipeline": pipeline, "stages": cpu_stages, "kill": kill})
-    n_actors = max(1, int(ray.cluster_resources().get("CPU", 1)) // 2)
+    # Up to one actor per CPU in each pool: the embedding pool does as much work as extraction
+    # does, and one actor per cluster would make it the bottleneck. Ray Data grows a pool only
+    # while its input queues up.
     for stages in groups:
         ds = ds.map_batches(StageActor, batch_size=ACTOR_BATCH_DOCUMENTS, batch_format="numpy",
-                            compute=ActorPoolStrategy(min_size=1, max_size=n_actors),
+                            compute=ActorPoolStrategy(min_size=1, max_size=cpus),
                             num_cpus=ACTOR_CPUS, max_restarts=TASK_RETRIES, max_task_retries=TASK_RETRIES,
                             fn_constructor_kwargs={"pipeline": pipeline, "stages": stages})
     return ds
