@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import indicators_real  # noqa: E402
 import outlines  # noqa: E402
-from chinese_render import read_source, render  # noqa: E402
+from chinese_render import paragraph_roles, read_source, render  # noqa: E402
 from heading_match import prf  # noqa: E402
 from indicators_real import ingest_all, stored_rows  # noqa: E402
 
@@ -136,6 +136,34 @@ def speed(pdfs: list[Path]) -> dict:
             "stage_seconds": {k: round(v, 3) for k, v in timings.items()}, "pdfs": [p.name for p in pdfs], "rounds": 3}
 
 
+def content_roles(folder: Path) -> dict:
+    """Roles read from content alone: each written source rendered without its headings; a passage
+    is right when its role is that of the heading its paragraph stood under."""
+    from policy_nlp.config import load_pipeline
+    from policy_nlp.pipeline import process_file
+
+    pipeline = load_pipeline()
+    right = total = 0
+    per_doc = {}
+    for source in sorted((GOLD / "sources").glob("*.txt")):
+        src = read_source(source)
+        pdf = folder / f"{src.stem}-headless.pdf"
+        render(src, pdf, headless=True)
+        doc = process_file(pdf, pipeline)
+        paragraphs = [(re.sub(r"\s+", "", text), role) for text, role in paragraph_roles(src)]
+        r = n = 0
+        for passage in doc.passages:
+            squeezed = re.sub(r"\s+", "", passage.text)
+            gold = next((role for text, role in paragraphs if squeezed[:20] and squeezed[:20] in text), None)
+            if gold is None:
+                continue
+            n += 1
+            r += passage.role == gold
+        per_doc[src.stem] = {"passages": n, "right": r}
+        right, total = right + r, total + n
+    return {"passages": total, "right": right, "accuracy": round(right / total, 4) if total else 0.0, "documents": per_doc}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(REPO.parent / "shared"))
@@ -193,6 +221,7 @@ def main() -> int:
             "gold_headings": heads["gold"],
         }
         real = [g["pdf"] for g in golds if not g.get("generated")] or [g["pdf"] for g in golds]
+        report["content_roles"] = content_roles(tmp)
         report["speed"] = speed(real)
     _print(report, args.verbose)
     Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -225,6 +254,8 @@ def _print(report: dict, verbose: bool) -> None:
           f"value+period {i['value+period']['f1']:.3f}, place right {i['place_right']['share']:.3f}")
     print(f"headings ({h['gold']} gold): P {h['precision']:.3f} R {h['recall']:.3f} F1 {h['f1']:.3f}, "
           f"level {h['level_accuracy']:.3f}, role {h['role_accuracy']:.3f}")
+    c = report["content_roles"]
+    print(f"content roles (sources rendered without headings): {c['right']}/{c['passages']} passages = {c['accuracy']:.3f}")
     s = report["speed"]
     print(f"speed: {s['characters']} characters in {s['seconds']} s = {s['chars_per_s']} chars/s "
           f"(extract + segment + indicators; {s['stage_seconds']})")

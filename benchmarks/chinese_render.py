@@ -232,6 +232,17 @@ class _Writer:
         self.c.save()
 
 
+def paragraph_roles(src: Source) -> list[tuple[str, str]]:
+    """(printed paragraph, role of the heading above it) for each paragraph of the source."""
+    out, role = [], "other"
+    for item in src.items:
+        if item[0] == "H":
+            role = item[4]
+        elif item[0] == "P":
+            out.append((_plain(item[1])[0], role))
+    return out
+
+
 def _label(number: str) -> str:
     if not number:
         return ""
@@ -255,13 +266,15 @@ def _sentences(text: str):
     return of
 
 
-def render(src: Source, path: Path) -> tuple[list[dict], list[dict]]:
-    """Write the PDF; return its gold indicators and headings (pages as rendered)."""
+def render(src: Source, path: Path, headless: bool = False) -> tuple[list[dict], list[dict]]:
+    """Write the PDF; return its gold indicators and headings (pages as rendered). `headless`
+    leaves the headings out (for roles read from content alone)."""
     w = _Writer(src, path)
     w.title()
     for item in src.items:
         if item[0] == "H":
-            w.heading(*item[1:5])
+            if not headless:
+                w.heading(*item[1:5])
         elif item[0] == "P":
             w.paragraph(item[1])
         elif item[0] == "T":

@@ -116,6 +116,7 @@ class TextGroup:
     texts: list[str]
     context: str | None = None
     surroundings: list[list[str]] | None = None
+    title: str = ""  # the document's title: "山东省…报告" says what "全省" is
     home_zh: str | None = None  # the province of a Chinese document, found once
 
 
@@ -211,7 +212,7 @@ def _chinese_context(group: TextGroup, i: int, body: str) -> tuple[str, str]:
     places = default_chinese_places()
     if group.context is not None:
         if group.home_zh is None:
-            group.home_zh = places.province(group.context)
+            group.home_zh = places.province(group.title) or places.province(group.context)
         home = group.home_zh
     else:
         home = places.province(body)

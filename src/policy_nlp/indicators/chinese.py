@@ -60,8 +60,11 @@ _PERIOD = re.compile(
     r"|\d{4}\s?会计年度"
     r"|\d{4}\s?年(?:上半年|下半年|前三季度|第[一二三四]季度|\s?\d{1,2}\s?[-—–]\s?\d{1,2}\s?月|\s?\d{1,2}\s?月(?:份)?|度|底|末|初)?"
     r"|[“\"]?十[一二三四五六七八九]五[”\"]?(?:期间|时期|末|以来|规划期)?"
-    r"|今年以来|今年上半年|今年|去年|(?<![比较])上年(?:同期)?|近[一二三四五六七八九十\d]+年|每年|年均|本报告期末?|报告期内?"
+    r"|今年以来|今年上半年|今年|去年|(?<![比较])上年(?:同期|度末)?|近[一二三四五六七八九十\d]+年|每年|年均|"
+    r"年初至报告期期?末|本报告期末?|报告期[末内]?|期初|期末"
 )
+# A date ("2017年7月7日") says when something happened, not the time a figure covers.
+_DATE = re.compile(r"\d{4}\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日")
 _CHANGE_UP = re.compile(r"(?:增长|增加|提高|提升|上升|上涨|增|升|扩大)(?:了)?\s?$")
 _CHANGE_DOWN = re.compile(r"(?:下降|降低|减少|回落|下滑|下跌|缩小|收窄|降|减)(?:了)?\s?$")
 _APPROX_BEFORE = re.compile(r"(?:约|大约|近|将近|接近|约为)\s?$")
@@ -87,7 +90,9 @@ def extract_chinese(sentence: str, default_place: str = "", home: str = "",
     places = places or default_chinese_places()
     flat = re.sub(r"\s+", " ", sentence).strip()
     named = places.find(sentence)
-    periods = [(m.start(), m.end(), m.group(0).strip()) for m in _PERIOD.finditer(sentence)]
+    dates = [(m.start(), m.end()) for m in _DATE.finditer(sentence)]
+    periods = [(m.start(), m.end(), m.group(0).strip()) for m in _PERIOD.finditer(sentence)
+               if not any(a <= m.start() < b for a, b in dates)]
     out: list[Indicator] = []
     for m in _FIGURE.finditer(sentence):
         ind = _read(sentence, m)
@@ -169,6 +174,12 @@ def _read(text: str, m: re.Match) -> Indicator | None:
                      qualifier=qualifier, change=change)
 
 
+def period_in(text: str) -> str:
+    """The first time phrase of a Chinese header or caption ("本报告期", "2018 年 1-3 月"), or ""."""
+    dates = [(m.start(), m.end()) for m in _DATE.finditer(text)]
+    return next((m.group(0).strip() for m in _PERIOD.finditer(text) if not any(a <= m.start() < b for a, b in dates)), "")
+
+
 def _period(periods: list[tuple[int, int, str]], pos: int, text: str) -> str:
     """The nearest time phrase before the figure, else the first after it in the same clause."""
     before = [p for p in periods if p[1] <= pos]
@@ -218,9 +229,14 @@ def _subject(text: str, m: re.Match, ind: Indicator, previous: Indicator | None)
     subject = subject_before(text, start, previous.end if previous else 0)
     if not subject and ind.kind in ("count", "money", "quantity", "percent"):
         subject = subject_after(text, ind.end)
-    if not subject and previous is not None:
-        subject = previous.indicator
+    if previous is not None and (not subject or _only_a_place(subject)):
+        subject = previous.indicator  # "其中深圳市引进4800名": of the same thing as the figure before
     return subject
+
+
+def _only_a_place(phrase: str) -> bool:
+    found = default_chinese_places().find(phrase)
+    return bool(found) and found[0][0] == 0 and found[0][1] == len(phrase)
 
 
 def _own_subject(between: str) -> bool:

@@ -27,22 +27,26 @@ class ChinesePlaces:
     full: dict[str, str]  # any form -> full name
     kinds: dict[str, str]  # full name -> province | city | municipality | region | country
     pattern: re.Pattern
+    provinces: dict[str, str]  # city -> its province
 
     @classmethod
     def load(cls, path: str | Path) -> ChinesePlaces:
         full: dict[str, str] = {}
         kinds: dict[str, str] = {}
+        provinces: dict[str, str] = {}
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
-            parts = line.split("\t") + ["", ""]
-            name, kind, shorts = parts[0], parts[1], parts[2]
+            parts = line.split("\t") + ["", "", ""]
+            name, kind, shorts, province = parts[0], parts[1], parts[2], parts[3]
             kinds[name] = kind
+            if province:
+                provinces[name] = province
             full[name] = name
             for short in filter(None, shorts.split(",")):
                 full.setdefault(short, name)
         names = sorted(full, key=len, reverse=True)
-        return cls(full, kinds, re.compile("|".join(map(re.escape, names))))
+        return cls(full, kinds, re.compile("|".join(map(re.escape, names))), provinces)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, full name) of each place printed in `text`."""
@@ -63,7 +67,8 @@ class ChinesePlaces:
         return next(name for name in found if counts[name] == best)
 
     def province(self, text: str) -> str:
-        return self.main_place(text, ("province", "municipality"))
+        """The province `text` names most, else the province of the city it names most."""
+        return self.main_place(text, ("province", "municipality")) or self.provinces.get(self.main_place(text, ("city",)), "")
 
 
 @lru_cache(maxsize=2)

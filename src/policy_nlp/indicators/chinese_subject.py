@@ -65,9 +65,9 @@ def subject_after(text: str, pos: int) -> str:
     """The noun a count is followed by: "两家全资子公司高才科技…" -> 全资子公司高才科技…, up to a boundary or verb."""
     m = _BOUNDARY.search(text, pos)
     phrase = text[pos:m.start() if m else len(text)]
-    verb = _ACTION_RE.search(phrase) or re.search(r"拟|将|已|正在|是|为|有|合计|共|占", phrase)
-    if verb:
-        phrase = phrase[:verb.start()]
+    stops = [m.start() for m in (_ACTION_RE.search(phrase), re.search(r"拟|将|已|正在|是|为|有|合计|共|占|\d", phrase)) if m]
+    if stops:
+        phrase = phrase[:min(stops)]
     phrase = re.sub(r"^的", "", phrase.strip())
     return phrase[:_MAX]
 

@@ -78,7 +78,12 @@ _CONDITION = re.compile(r"[≤≥<>＜＞]")
 
 def fix_coefficients(table: Table, caption: str, indicators: list[Indicator]) -> None:
     """Cells of a table of coefficients carry no unit, whatever a condition's header says."""
-    if _COEFFICIENTS.search(caption or table.caption or ""):
+    title = caption or table.caption or ""
+    if _COEFFICIENTS.search(title):
+        # What the cells are is the caption's word ("停车区用地指标调整系数"); the headers are conditions.
+        what = re.sub(r"^表\s*[\d.\-]+\s*", "", _UNIT_LINE.sub("", title)).strip()
         for indicator in indicators:
             if indicator.unit == "%" and "%" not in indicator.raw_text:
                 indicator.unit, indicator.kind = "", "ratio"
+            if what and not indicator.indicator.startswith(what):
+                indicator.indicator = " — ".join(filter(None, [what, indicator.indicator]))

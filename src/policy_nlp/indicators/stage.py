@@ -119,6 +119,7 @@ def _found_per_document(docs: list[Document], model: str | None) -> list[list[tu
             [run.text for run in runs],
             context="\n".join(run.text for run in runs),
             surroundings=[headings_above(doc, run.passages[0].section_index) for run in runs],
+            title=doc.title,
         )
         for doc, runs in zip(docs, runs_of)
     ]

@@ -246,6 +246,7 @@ def _chinese_cell(cell: str, header: str, label: str, context: str, period: str)
     for indicator in out:
         indicator.indicator = indicator.indicator or _strip(label, _reading(label)) or _strip(header, _reading(header))
         indicator.period = indicator.period or period
+        indicator.place = indicator.place or _place_in(label)
         where = " | ".join(filter(None, [label, header]))
         prefix = (f"{context}: " if context else "") + (f"{where}: " if where else "")
         indicator.sentence = prefix + indicator.sentence
@@ -430,6 +431,11 @@ def _place_in(text: str) -> str:
     """The first place a label or header names ("Alabama", "the United States", "IL/IN/OH"), or ""."""
     if not text:
         return ""
+    if has_cjk(text):
+        from .chinese_places import default_chinese_places
+
+        named = default_chinese_places().find(text)  # "广州", "山东省": their full names
+        return named[0][2] if named else ""
     for run in _CODE_RUN.finditer(text):
         if all(code in _US_STATE_CODES for code in run.group(0).split("/")):
             return run.group(0)  # a release's region by state codes: "Ethanol (IL/IN/OH)"
@@ -446,13 +452,19 @@ def _strip(text: str, reading: Reading) -> str:
     for part in reading.taken:
         out = out.replace(part, " ")
     out = re.sub(r"\([^()]*\)|" + _YEAR.pattern, lambda m: m.group(0) if m.group(0).startswith("(") else " ", out)
-    out = re.sub(r"\(\s*\)|\s+", " ", out).strip(" ,;:-–—")
+    out = re.sub(r"\(\s*\)|（\s*）|\s+", " ", out).strip(" ,;:-–—")
     return re.sub(r"^%\s+", "", out)
 
 
 def _period(text: str) -> str:
     if not text:
         return ""
+    if has_cjk(text):
+        from .chinese import period_in
+
+        found = period_in(text)  # "本报告期", "上年同期", "2018 年 1-3 月"
+        if found:
+            return found
     date = _DATE.search(text)
     if date:
         return _week_ending(date)

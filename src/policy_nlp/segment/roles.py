@@ -25,6 +25,8 @@ from typing import Callable, Sequence
 
 from ..model import Document, Section
 from ..vocabulary import CONTENT_ROLES, ROLES  # noqa: F401  (ROLES: one list for options and labels)
+from .chinese_roles import chinese_probabilities, reads_as_chinese_policy
+
 # Roles a subsection takes over from its parent when its own heading says nothing.
 INHERITED = {"abstract", "introduction", "status", "dilemma", "recommendation", "conclusion", "references"}
 
@@ -301,9 +303,11 @@ def classify_unlabelled(doc: Document, classifier: Callable[[], ContentClassifie
     texts = [doc.passages[i].text for i in todo]
     vecs = model.embed(texts) if vectors is None else vectors[todo]
     probs = model.probabilities(texts, vecs)
+    chinese_probabilities(texts, probs)  # Chinese passages: their cue words, where one role leads
     labels = decode_in_order(probs)
     margin = model.other_margin(vecs)
-    policy = reads_as_policy(doc, model, vecs if vectors is None else vectors)
+    policy = reads_as_policy(doc, model, vecs if vectors is None else vectors) \
+        or bool(reads_as_chinese_policy([p.text for p in doc.passages]))
     by_section: dict[int, list[int]] = {}
     for row, (i, label) in enumerate(zip(todo, labels)):
         passage = doc.passages[i]
