@@ -76,7 +76,13 @@ def load_chinese_places(path: str) -> ChinesePlaces:
     return ChinesePlaces.load(path)
 
 
-def default_chinese_places() -> ChinesePlaces:
-    from ..config import models_dir
+_DEFAULT: list[ChinesePlaces] = []
 
-    return load_chinese_places(str(Path(models_dir()) / "places_zh.txt"))
+
+def default_chinese_places() -> ChinesePlaces:
+    """The gazetteer shipped in models/places_zh.txt, loaded once."""
+    if not _DEFAULT:
+        from ..config import models_dir
+
+        _DEFAULT.append(load_chinese_places(str(Path(models_dir()) / "places_zh.txt")))
+    return _DEFAULT[0]

@@ -289,6 +289,7 @@ def _ends(indicator: Indicator) -> list[Indicator]:
 _NOTE = re.compile(r"\s*\((?:as|incl\.?|including|excl\.?|excluding|of which)\s[^()]*\)\s*$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)
 def parse_cell(text: str) -> tuple[float, float | None, float | None, str, str, float] | None:
     """(value, low, high, unit, kind, scale) of a cell that holds one number (or a range) and
     nothing else but its unit, a currency, a scale word and footnote marks; None otherwise."""
@@ -427,15 +428,21 @@ _US_STATE_CODES = frozenset(
 _CODE_RUN = re.compile(r"\b[A-Z]{2}(?:/[A-Z]{2})+\b")
 
 
+@lru_cache(maxsize=4096)
+def _chinese_place_in(text: str) -> str:
+    """The first place a Chinese label names, by its full name ("广州" -> 广州市), or ""."""
+    from .chinese_places import default_chinese_places
+
+    named = default_chinese_places().find(text)
+    return named[0][2] if named else ""
+
+
 def _place_in(text: str) -> str:
     """The first place a label or header names ("Alabama", "the United States", "IL/IN/OH"), or ""."""
     if not text:
         return ""
     if has_cjk(text):
-        from .chinese_places import default_chinese_places
-
-        named = default_chinese_places().find(text)  # "广州", "山东省": their full names
-        return named[0][2] if named else ""
+        return _chinese_place_in(text)
     for run in _CODE_RUN.finditer(text):
         if all(code in _US_STATE_CODES for code in run.group(0).split("/")):
             return run.group(0)  # a release's region by state codes: "Ethanol (IL/IN/OH)"
@@ -554,6 +561,7 @@ def _headers(rows: list[list[str]], width: int) -> list[str]:
     return [" ".join(_flat(row[j]) for row in spans if row[j]) for j in range(width)]
 
 
+@lru_cache(maxsize=8192)
 def _flat(text: str) -> str:
     """A cell's lines as one line, a word broken at a line end joined."""
     text = re.sub(r"(\w)-\n(\w)", r"\1\2", text or "")
