@@ -19,7 +19,7 @@ from policy_nlp.ingestion import ingest
 
 # Every node and command of a test cluster must agree on auth (Ray 2.60 turns token auth on by
 # default), and a test cluster listens on 127.0.0.1 only.
-RAY_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+RAY_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0", "RAY_num_workers_soft_limit": "10"}
 TEST_TIMEOUT_S = 420
 TABLES = ("documents", "sections", "passages", "indicators")
 # Ids and times differ between two ingests by design; vectors are compared with a tolerance.

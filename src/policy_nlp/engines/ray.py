@@ -20,6 +20,7 @@ import logging
 import os
 import pickle
 import signal
+import socket
 import tempfile
 import time
 import warnings
@@ -40,15 +41,38 @@ ACTOR_CPUS = 0.25
 TASK_CPUS = 0.25
 READ_CPUS = 0.1
 ACTOR_BATCH_DOCUMENTS = 8
+# A raylet keeps at most this many idle worker processes, by default one per CPU. The fractional
+# reservations above run more processes than CPUs (a read, extraction tasks, two actor pools), so
+# with the default each extraction task's process is killed when it finishes and the next file
+# pays a new Python process and its imports again (the Federal Register rule took 6.0 s instead
+# of 1.9 s on a 2-node test cluster). Read by the raylet when it starts: `ray start` of each node
+# of a cluster needs it in its environment (README, "Scaling out").
+SOFT_LIMIT_ENV = "RAY_num_workers_soft_limit"
+
+
+def worker_soft_limit(cpus: int) -> int:
+    return 4 * cpus + 2
+
+
 # Test hook: POLICY_NLP_RAY_KILL="NAME" kills the process extracting the file NAME each time;
 # "NAME@MARKER" only while the file MARKER does not exist (it is created first): once.
 KILL_ENV = "POLICY_NLP_RAY_KILL"
+# Test hook: POLICY_NLP_RAY_TRACE=FOLDER: each extraction and each actor's batch leaves a file
+# named after the node it ran on, so a test can tell that every node of a cluster took work.
+TRACE_ENV = "POLICY_NLP_RAY_TRACE"
 
 
 # -- on the workers ----------------------------------------------------------------------------
 
 def _pack(outcome, timings: dict, counts: Counter) -> bytes:
     return pickle.dumps((outcome, timings, counts), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _trace(kind: str, folder: str) -> None:
+    if folder:
+        import ray
+
+        Path(folder, f"{kind}-{ray.get_runtime_context().get_node_id()}-{os.getpid()}").touch()
 
 
 def _kill_if_asked(name: str, kill: str) -> None:
@@ -102,8 +126,9 @@ def _extract_one(key: str, data: bytes, pipeline: Pipeline, stages: list[str], k
     return _pack(outcome, timings, counts)
 
 
-def extract_batch(batch: dict, pipeline: Pipeline, stages: list[str], kill: str = "") -> dict:
+def extract_batch(batch: dict, pipeline: Pipeline, stages: list[str], kill: str = "", trace: str = "") -> dict:
     """Ray Data batch function: rows {bytes, path} -> rows {key, payload}."""
+    _trace("extract", trace)
     keys = [str(p) for p in batch["path"]]
     payloads = [_extract_one(k, bytes(d), pipeline, stages, kill) for k, d in zip(keys, batch["bytes"])]
     return {"key": keys, "payload": payloads}
@@ -113,7 +138,7 @@ class StageActor:
     """Runs a group of stages that load models; Ray Data builds one per actor of the pool, so the
     models load once per actor, here."""
 
-    def __init__(self, pipeline: Pipeline, stages: list[str]):
+    def __init__(self, pipeline: Pipeline, stages: list[str], trace: str = ""):
         from ..library_warnings import capture_library_warnings
         from ..pipeline import _STAGES, StageRef
 
@@ -122,6 +147,7 @@ class StageActor:
         os.environ.setdefault("POLICY_NLP_TORCH_THREADS", os.environ["POLICY_NLP_THREADS"])
         self.pipeline = pipeline
         self.stages = stages
+        self.trace = trace
         start = time.perf_counter()
         with capture_library_warnings():  # what loading says belongs to no file
             for name in stages:
@@ -146,6 +172,7 @@ class StageActor:
         from ..ingestion import _failure
         from ..library_warnings import capture_library_warnings
 
+        _trace("-".join(self.stages), self.trace)
         keys = [str(k) for k in batch["key"]]
         rows = [list(pickle.loads(p)) for p in batch["payload"]]
         ok = [r for r in rows if not isinstance(r[0], InputError)]
@@ -195,10 +222,12 @@ def _connect(ray, address: str | None) -> bool:
     quiet = {"logging_level": logging.WARNING, "log_to_driver": False, "configure_logging": True}
     try:
         if address:
+            _probe(address)
             ray.init(address=address, **quiet)
         else:
             # A private cluster for this ingest: listen on this machine only.
             os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+            os.environ.setdefault(SOFT_LIMIT_ENV, str(worker_soft_limit(os.cpu_count() or 1)))
             # address="local": a bare ray.init() would join whatever cluster /tmp/ray last
             # recorded, even a stopped one, and wait on it.
             ray.init(address="local", include_dashboard=False, **quiet)
@@ -208,7 +237,19 @@ def _connect(ray, address: str | None) -> bool:
     return True
 
 
-def build_dataset(ray, keys: list[str], pipeline: Pipeline, kill: str = ""):
+def _probe(address: str, timeout_s: float = 5.0) -> None:
+    """Fail at once where nothing listens: ray.init would retry a dead address for minutes."""
+    if address == "auto":
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    host = host.strip("[]")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        raise ConnectionError(f"nothing answers at {address}: {exc.strerror or exc}") from None
+
+
+def build_dataset(ray, keys: list[str], pipeline: Pipeline, kill: str = "", trace: str = ""):
     """The Ray Data plan: read -> extract and CPU stages (tasks) -> one actor pool per model stage group."""
     from ray.data import ActorPoolStrategy, TaskPoolStrategy
 
@@ -222,7 +263,7 @@ def build_dataset(ray, keys: list[str], pipeline: Pipeline, kill: str = ""):
     warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
     ds = ds.map_batches(extract_batch, batch_size=1, batch_format="numpy", num_cpus=TASK_CPUS,
                         compute=TaskPoolStrategy(size=cpus), max_retries=TASK_RETRIES,
-                        fn_kwargs={"pipeline": pipeline, "stages": cpu_stages, "kill": kill})
+                        fn_kwargs={"pipeline": pipeline, "stages": cpu_stages, "kill": kill, "trace": trace})
     # Up to one actor per CPU in each pool: the embedding pool does as much work as extraction
     # does, and one actor per cluster would make it the bottleneck. Ray Data grows a pool only
     # while its input queues up.
@@ -230,7 +271,7 @@ def build_dataset(ray, keys: list[str], pipeline: Pipeline, kill: str = ""):
         ds = ds.map_batches(StageActor, batch_size=ACTOR_BATCH_DOCUMENTS, batch_format="numpy",
                             compute=ActorPoolStrategy(min_size=1, max_size=cpus),
                             num_cpus=ACTOR_CPUS, max_restarts=TASK_RETRIES, max_task_retries=TASK_RETRIES,
-                            fn_constructor_kwargs={"pipeline": pipeline, "stages": stages})
+                            fn_constructor_kwargs={"pipeline": pipeline, "stages": stages, "trace": trace})
     return ds
 
 
@@ -253,7 +294,8 @@ def run(keys: list[str], pipeline: Pipeline, finish: Callable[[str, object, dict
         context.execution_options.preserve_order = True  # store in input order: ids don't depend on timing
         logging.getLogger("ray.data").setLevel(logging.WARNING)
         try:
-            for row in build_dataset(ray, keys, pipeline, os.environ.get(KILL_ENV, "")).iter_rows():
+            for row in build_dataset(ray, keys, pipeline, os.environ.get(KILL_ENV, ""),
+                                       os.environ.get(TRACE_ENV, "")).iter_rows():
                 key = str(row["key"])
                 outcome, timings, counts = pickle.loads(row["payload"])
                 done.add(key)
