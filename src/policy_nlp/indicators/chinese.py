@@ -111,7 +111,7 @@ def extract_chinese(sentence: str, default_place: str = "", home: str = "",
 
 def _read(text: str, m: re.Match) -> Indicator | None:
     num, unit_text, scale_text = m.group("num"), m.group("unit") or "", m.group("scale") or ""
-    before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 8]
+    before = text[max(0, m.start() - 12):m.start()]
     han = not num[0].isdigit()
     value = read_chinese_numeral(num) if han else float(num.replace(",", ""))
     if value is None:
