@@ -5,6 +5,13 @@
     python benchmarks/ingest.py --short-text 3000          # 3,000 abstracts, one .txt file each
     python benchmarks/ingest.py ../shared/corpus --engines local ray   # also the Ray engine (a local
                                                            # Ray on the same cores; the `ray` extra)
+    python benchmarks/ingest.py ../shared/corpus --ray-clusters 1x2 1x1 2x1   # Ray clusters started
+                                                           # beforehand with `ray start` (NODESxCPUS
+                                                           # each, on this machine), as a team's runs
+
+"ray" starts its own local Ray inside the timed run (as `ingest --engine ray` without an address
+does); a --ray-clusters cluster is started before the runs (its start-up time is reported apart)
+and each run joins it with --ray-address, as on a team's cluster that is already running.
 
 Each run is a fresh process ingesting every file into a new temporary store, so peak memory (max
 RSS of the main process and of the workers) belongs to that run alone. Runs with different worker
@@ -35,12 +42,13 @@ REPO = Path(__file__).resolve().parents[1]
 ABSTRACT_SOURCES = ("cisi/CISI.ALL", "med/MED.ALL", "cran/cran.all.1400")
 
 
-def one_run(folder: str, workers: int, pipeline: str | None, engine: str = "local") -> dict:
+def one_run(folder: str, workers: int, pipeline: str | None, engine: str = "local", ray_address: str | None = None) -> dict:
     from policy_nlp.ingestion import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()  # for Ray this includes starting its local cluster (seconds)
-        results = ingest([folder], Path(tmp) / "bench.db", workers=workers, pipeline=pipeline, engine=engine)
+        start = time.perf_counter()  # for Ray without an address this includes starting its local cluster
+        results = ingest([folder], Path(tmp) / "bench.db", workers=workers, pipeline=pipeline, engine=engine,
+                         ray_address=ray_address)
         wall = time.perf_counter() - start
     failed = [r.message for r in results if r.failed]
     stages: dict[str, float] = {}
@@ -114,6 +122,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--engines", nargs="+", choices=["local", "ray"], default=["local"],
                         help="local: one run per --workers count; ray: one run on a local Ray with all CPUs")
+    parser.add_argument("--ray-clusters", nargs="*", default=[], metavar="NODESxCPUS",
+                        help="Ray clusters to start beforehand on this machine and join, e.g. 1x2 2x1")
     parser.add_argument("--pipeline", default=None, help="pipeline TOML (default: pipelines/default.toml; "
                         "pipelines/extract_only.toml measures extraction alone)")
     parser.add_argument("--short-text", type=int, metavar="N", default=0,
@@ -123,10 +133,11 @@ def main() -> int:
     parser.add_argument("--out", default=None, help="JSON results (default: benchmarks/results/ingest.json or ingest_short.json)")
     parser.add_argument("--one-run", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engine", default="local", help=argparse.SUPPRESS)
+    parser.add_argument("--ray-address", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.one_run:
-        print(json.dumps(one_run(args.folder, args.workers[0], args.pipeline, args.engine)))
+        print(json.dumps(one_run(args.folder, args.workers[0], args.pipeline, args.engine, args.ray_address)))
         return 0
     out = Path(args.out or REPO / "benchmarks" / "results" / ("ingest_short.json" if args.short_text else "ingest.json"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,25 +156,59 @@ def main() -> int:
         return run(folder, args, out)
 
 
+def start_clusters(specs: list[str]) -> tuple[dict, dict[str, float]]:
+    """NODESxCPUS -> a running cluster (tests/ray_nodes.py), and the seconds each took to come up."""
+    sys.path.insert(0, str(REPO / "tests"))
+    import ray_nodes
+
+    clusters, seconds = {}, {}
+    for spec in specs:
+        nodes, cpus = (int(x) for x in spec.lower().split("x"))
+        start = time.perf_counter()
+        cluster, why = ray_nodes.start(nodes=nodes, cpus_per_node=cpus, object_store_mb=500)
+        if cluster is None:
+            raise RuntimeError(f"Ray cluster {spec}: {why}")
+        clusters[f"ray {spec}"], seconds[f"ray {spec}"] = cluster, round(time.perf_counter() - start, 1)
+    return clusters, seconds
+
+
 def run(folder: Path, args, out: Path) -> int:
+    summary = measure(folder, args)
+    if summary is None:
+        return 1
+    report(summary, folder, args, out)
+    return 0
+
+
+def measure(folder: Path, args) -> dict | None:
+    """The runs of every configuration, alternating; None when one failed."""
     load_before = os.getloadavg()
     capacity_before = parallel_capacity()
-    # A configuration is a label: a worker count for the local engine, "ray" for the Ray engine.
-    configs = ([str(w) for w in args.workers] if "local" in args.engines else []) + (["ray"] if "ray" in args.engines else [])
+    # A configuration is a label: a worker count for the local engine, "ray" for the Ray engine
+    # with its own local cluster, "ray NxC" for a cluster started beforehand.
+    clusters, cluster_start_s = start_clusters(getattr(args, "ray_clusters", []) or [])
+    configs = (([str(w) for w in args.workers] if "local" in args.engines else []) + (["ray"] if "ray" in args.engines else [])
+               + list(clusters))
     runs: dict[str, list[dict]] = {c: [] for c in configs}
-    for _ in range(args.runs):
-        for config in configs:
-            engine, workers = ("ray", os.cpu_count() or 1) if config == "ray" else ("local", int(config))
-            done = subprocess.run(
-                [sys.executable, __file__, str(folder), "--workers", str(workers), "--one-run", "--engine", engine]
-                + (["--pipeline", args.pipeline] if args.pipeline else []),
-                capture_output=True, text=True,
-                env={**os.environ, "RAY_AUTH_MODE": os.environ.get("RAY_AUTH_MODE", "disabled")},
-            )
-            if done.returncode != 0:
-                print(done.stderr[-3000:], file=sys.stderr)
-                return 1
-            runs[config].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    try:
+        for _ in range(args.runs):
+            for config in configs:
+                engine, workers = ("ray", os.cpu_count() or 1) if config.startswith("ray") else ("local", int(config))
+                cluster = clusters.get(config)
+                done = subprocess.run(
+                    [sys.executable, __file__, str(folder), "--workers", str(workers), "--one-run", "--engine", engine]
+                    + (["--ray-address", cluster.address] if cluster else [])
+                    + (["--pipeline", args.pipeline] if args.pipeline else []),
+                    capture_output=True, text=True,
+                    env={**os.environ, "RAY_AUTH_MODE": os.environ.get("RAY_AUTH_MODE", "disabled")},
+                )
+                if done.returncode != 0:
+                    print(done.stderr[-3000:], file=sys.stderr)
+                    return None
+                runs[config].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    finally:
+        for cluster in clusters.values():
+            cluster.stop()
     load_after = os.getloadavg()
     capacity_after = parallel_capacity()
 
@@ -194,12 +239,25 @@ def run(folder: Path, args, out: Path) -> int:
             "peak_rss_worker_mb": round(max(r["peak_rss_worker_mb"] for r in rs), 1),
             "runs": args.runs,
         })
+    what = f"{args.short_text} short .txt documents" if getattr(args, "short_text", 0) else str(folder)
+    return {
+        "input": what, "pipeline": args.pipeline or "pipelines/default.toml", "cpus": os.cpu_count(),
+        "load_average_before": load_before, "load_average_after": load_after,
+        "parallel_capacity_before": capacity_before, "parallel_capacity_after": capacity_after,
+        "cluster_start_s": cluster_start_s, "base": base, "results": rows,
+    }
 
-    what = f"{args.short_text} short .txt documents" if args.short_text else str(folder)
-    print(f"input: {what}  ({rows[0]['files']} files, {rows[0]['pages']} pages, median of {args.runs} runs, "
-          f"pipeline {args.pipeline or 'pipelines/default.toml'}, {os.cpu_count()} CPUs)")
+
+def report(summary: dict, folder: Path, args, out: Path | None) -> None:
+    rows, base = summary["results"], summary["base"]
+    load_before, load_after = summary["load_average_before"], summary["load_average_after"]
+    print(f"input: {summary['input']}  ({rows[0]['files']} files, {rows[0]['pages']} pages, median of {args.runs} runs, "
+          f"pipeline {summary['pipeline']}, {os.cpu_count()} CPUs)")
     print(f"load average before {load_before[0]:.2f} / after {load_after[0]:.2f} (1 min); two CPU-bound processes ran "
-          f"{capacity_before:.2f}x / {capacity_after:.2f}x as fast as one (2.0 on two idle cores: the ceiling for the speed-up)")
+          f"{summary['parallel_capacity_before']:.2f}x / {summary['parallel_capacity_after']:.2f}x as fast as one "
+          "(2.0 on two idle cores: the ceiling for the speed-up)")
+    for label, seconds in summary["cluster_start_s"].items():
+        print(f"{label}: cluster up in {seconds:.1f} s (before the runs, not in their times)")
     print(f"{'workers':>7} {'wall s':>8} {'CPU s':>7} {'pages/s':>8} {'docs/s':>8} {'speed-up':>9} {'RSS main MB':>12} {'RSS worker MB':>14}"
           "  stage seconds (summed over files)")
     for row in rows:
@@ -208,14 +266,10 @@ def run(folder: Path, args, out: Path) -> int:
               f" {row[f'speedup_over_{base}_workers']:>8.2f}x {row['peak_rss_main_mb']:>12.0f} {row['peak_rss_worker_mb']:>14.0f}  {stages}")
         for message in row["failed"][:10]:
             print(f"        failed: {message}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "input": what, "pipeline": args.pipeline or "pipelines/default.toml", "cpus": os.cpu_count(),
-        "load_average_before": load_before, "load_average_after": load_after,
-        "parallel_capacity_before": capacity_before, "parallel_capacity_after": capacity_after, "results": rows,
-    }, indent=2))
-    print(f"written: {out}")
-    return 0
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(summary, indent=2))
+        print(f"written: {out}")
 
 
 if __name__ == "__main__":
