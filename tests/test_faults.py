@@ -10,7 +10,9 @@ import pytest
 import policy_nlp
 from policy_nlp.time_limit import TimeLimitExceeded, time_limit
 
-LIMIT_S = 1.0
+# The good file's later stages import spaCy on first use (0.5 s on an idle machine, over 1 s
+# while other work shares the cores): the limit leaves them room; big.pdf needs ~15 s.
+LIMIT_S = 3.0
 
 
 def _pipeline(tmp_path: Path, limit: float) -> Path:
