@@ -263,3 +263,32 @@ def test_generated_token_is_printed_and_required(db):
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_upload_time_limit_stops_a_slow_pdf_and_the_next_upload_works(db, tmp_path):
+    """Uploads run in a child process, so the pipeline's per-file time limit (a signal) applies
+    as it does to `policy-nlp ingest`; in a server thread it could not."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    slow = tmp_path / "slow.pdf"
+    c = canvas.Canvas(str(slow), pagesize=A4, invariant=1)
+    for number in range(300):  # ~15 s of extraction, far past the limit
+        for i in range(45):
+            c.drawString(72, 780 - 16 * i, f"Page {number} line {i}: the ministry shall report emissions every year.")
+        c.showPage()
+    c.save()
+    pipeline = tmp_path / "limited.toml"
+    pipeline.write_text('[pipeline]\nname = "limited"\nstages = ["extract", "segment"]\n'
+                        '[extract]\ntime_limit_s = 3\n[segment]\nlexicon = "role_lexicon.toml"\n', encoding="utf-8")
+    client = _client(db, tmp_path, pipeline=pipeline)
+    with client:
+        response = client.post("/upload", files={"file": ("slow.pdf", slow.read_bytes(), "application/pdf")})
+        state = _wait(client, response.json()["id"])
+        assert state["status"] == "failed"
+        assert state["message"] == "FAILED  slow.pdf: stopped after 3 s (time limit; [extract] time_limit_s)"
+        small = make_pdf(tmp_path / "after_slow.pdf", ["The district opened 12 clinics in 2024."])
+        response = client.post("/upload", files={"file": ("after_slow.pdf", small.read_bytes(), "application/pdf")})
+        assert _wait(client, response.json()["id"])["status"] == "done"
+    assert "after_slow" in {d.stem for d in policy_nlp.documents(db)}
+    assert "slow" not in {d.stem for d in policy_nlp.documents(db)}

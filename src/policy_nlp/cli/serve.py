@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from .options import DbOption, fail, open_existing_store
+from .options import DbOption, PipelineOption, fail, open_existing_store
 
 HELP = (
     "Serve the library in a browser: library, document pages with highlights, search with facets, "
@@ -42,6 +42,7 @@ def serve(
                                                  help="Require this token on every request.")] = None,
     generate_token: Annotated[bool, typer.Option("--generate-token", help="Make a random token and print it.")] = False,
     max_upload_mb: Annotated[float, typer.Option("--max-upload-mb", min=0.01, help="Largest PDF accepted from the browser (MB).")] = 50.0,
+    pipeline: PipelineOption = None,
 ) -> None:
     from ..web.security import is_loopback, new_token
 
@@ -55,6 +56,13 @@ def serve(
     missing = missing_web_package()
     if missing:
         fail(f"the web interface needs {missing}: pip install 'policy-nlp[web]'")
+    if pipeline is not None:  # checked now, not at the first upload
+        from ..config import PipelineError, load_pipeline
+
+        try:
+            load_pipeline(pipeline)
+        except PipelineError as exc:
+            fail(str(exc), code=2)
     store = open_existing_store(db)  # a clear error when the store is missing
     where = store.path  # a URL without its password: the line below may end up in a log
     store.close()
@@ -64,7 +72,7 @@ def serve(
 
     from ..web import create_app
 
-    app = create_app(db, token=token.strip() if token else None, max_upload_mb=max_upload_mb)
+    app = create_app(db, token=token.strip() if token else None, max_upload_mb=max_upload_mb, pipeline=pipeline)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     typer.echo(f"serving {where} at {url}  (Ctrl-C stops)")

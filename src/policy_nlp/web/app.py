@@ -18,18 +18,19 @@ from .uploads import MAX_UPLOAD_MB, Uploads
 
 
 def create_app(db, token: str | None = None, *, cache_dir: str | Path | None = None,
-               max_upload_mb: float = MAX_UPLOAD_MB) -> FastAPI:
+               max_upload_mb: float = MAX_UPLOAD_MB, pipeline: str | Path | None = None) -> FastAPI:
     """The web application over the store `db`. With `token`, every request must carry it
     (`Authorization: Bearer`, `?token=`, or the cookie a `?token=` visit sets).
 
     Page images and uploaded PDFs live under `cache_dir` (default: the user cache,
-    ~/.cache/policy_nlp/web/<store>)."""
+    ~/.cache/policy_nlp/web/<store>). Uploads are ingested with `pipeline` (default: the default
+    pipeline), its time limit included."""
     from ..store import open_store
 
     open_store(db, create=False).close()  # a missing or foreign store fails here, not on the first page
     # Swagger UI and ReDoc load their scripts from a CDN; the schema is served and rendered here.
     cache = Path(cache_dir) if cache_dir else default_cache_dir(db)
-    uploads = Uploads(db, cache / "uploads", int(max_upload_mb * 2**20))
+    uploads = Uploads(db, cache / "uploads", int(max_upload_mb * 2**20), pipeline=pipeline)
 
     @asynccontextmanager
     async def lifespan(app):
