@@ -91,8 +91,9 @@ def with_figure(rows: Iterable[dict]) -> Iterator[dict]:
 
 
 TABLE_CELL_COLUMNS = ("document", "page", "table", "caption", "row", "column", "text")
-SECTION_COLUMNS = ("document", "path", "heading", "level", "role", "role_confidence", "role_evidence", "page_start", "page_end", "text")
+SECTION_COLUMNS = ("document", "path", "heading", "level", "role", "role_confidence", "role_evidence", "page_start", "page_end", "text",
+                   "language")
 INDICATOR_COLUMNS = (
     "document", "page", "section", "section_role", "indicator", "figure", "value", "unit", "kind", "qualifier", "low", "high",
-    "period", "place", "change", "raw_text", "sentence",
+    "period", "place", "change", "raw_text", "sentence", "language",
 )

@@ -155,6 +155,7 @@ class Passage:
     role_evidence: str = ""
     section_index: int = -1
     kind: str = "text"  # "text", or "table": one table row with its headers (segment/table_passages.py)
+    language: str = ""  # "zh" | "en" by script (language.py), set by the segment stage
 
 
 @dataclass
@@ -200,6 +201,7 @@ class Document:
     indicator_embeddings: object = None
     metadata: dict[str, str] = field(default_factory=dict)
     id: int | None = None
+    language: str = ""  # "zh" | "en" by script over its passages (language.py), set by the segment stage
 
     @property
     def name(self) -> str:

@@ -4,9 +4,27 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import Iterator
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+
+# The passage language a search is limited to ("zh" | "en"), for the duration of one search call:
+# the back ends' filters (sqlite_index, postgres_index) read it beside role, document and year, so
+# the ranking code that calls them needs no new argument (see api.search).
+LANGUAGE_FILTER: ContextVar[str | None] = ContextVar("policy_nlp_language_filter", default=None)
+
+
+@contextmanager
+def only_language(lang: str | None) -> Iterator[None]:
+    """Searches inside this block see passages of `lang` only (None: all)."""
+    token = LANGUAGE_FILTER.set(lang)
+    try:
+        yield
+    finally:
+        LANGUAGE_FILTER.reset(token)
 
 
 @lru_cache(maxsize=1)
@@ -28,13 +46,26 @@ def fts_query(text: str) -> str:
     twice is kept twice: FTS5 scores every phrase, so it weighs more (BM25's query
     term frequency, as in Lucene and bm25s).
     """
-    tokens = [t for t in _TOKEN.findall(text.lower()) if t]
+    tokens = query_tokens(text)
     content = [t for t in tokens if t not in stopwords()] or tokens
     return " OR ".join(f'"{t}"' for t in content)
 
 
+def query_tokens(text: str) -> list[str]:
+    """The query's words as the index holds them: a query with Chinese characters is cut into
+    words first (wordseg.py, as Chinese passages are indexed); English is split as before."""
+    from ..language import has_han
+
+    if has_han(text):
+        from ..wordseg import query_words
+
+        text = " ".join(query_words(text))
+    return [t for t in _TOKEN.findall(text.lower()) if t]
+
+
 def bm25_search(conn: sqlite3.Connection, query: str, k: int, where: str = "", args: tuple = ()) -> list[tuple[int, float]]:
-    """(passage id, score) best first; higher score = better (FTS5's bm25 is negated)."""
+    """(passage id, score) best first; higher score = better (FTS5's bm25 is negated).
+    `where`: conditions on p (passages) and d (documents)."""
     match = fts_query(query)
     if not match:
         return []

@@ -29,7 +29,7 @@ from typing import Iterator
 import numpy as np
 
 from ..store.postgres import TEXT_CONFIG
-from .lexical import _TOKEN, stopwords
+from .lexical import LANGUAGE_FILTER, query_tokens, stopwords
 
 EF_SEARCH_ENV = "POLICY_NLP_EF_SEARCH"
 DEFAULT_EF_SEARCH = 100  # measured: recall@10 against exact search in benchmarks/scale.py
@@ -54,9 +54,13 @@ def snapshot(store) -> Iterator[None]:
         yield
 
 
-def _filters(role: str | None, doc_id: int | None, year: int | None) -> tuple[str, dict]:
+def _filters(role: str | None, doc_id: int | None, year: int | None, lang: str | None = None) -> tuple[str, dict]:
     """(' AND ...' conditions on p (passages) and d (documents), their named arguments)."""
     where, args = [], {}
+    lang = lang or LANGUAGE_FILTER.get()
+    if lang:
+        where.append("p.language = %(lang)s")
+        args["lang"] = lang
     if role:
         where.append("p.role = %(role)s")
         args["role"] = role
@@ -74,9 +78,10 @@ def _join(year: int | None) -> str:
 
 
 def query_words(text: str) -> str:
-    """The query's content words, as lexical.fts_query keeps them (function words dropped unless
-    nothing else is left; a repeated word kept twice), for to_tsvector."""
-    tokens = [t for t in _TOKEN.findall(text.lower()) if t]
+    """The query's content words, as lexical.fts_query keeps them (Chinese cut into words as the
+    passages' fts_text; function words dropped unless nothing else is left; a repeated word kept
+    twice), for to_tsvector."""
+    tokens = query_tokens(text)
     return " ".join([t for t in tokens if t not in stopwords()] or tokens)
 
 
@@ -129,7 +134,7 @@ def fts5_idf(n: float, df: int) -> float:
 
 
 def lexical(store, query: str, k: int, role: str | None = None, doc_id: int | None = None,
-            year: int | None = None) -> list[tuple[int, float]]:
+            year: int | None = None, lang: str | None = None) -> list[tuple[int, float]]:
     """(passage id, bm25) best first, filtered in SQL."""
     words = query_words(query)
     if not words or k <= 0:
@@ -138,7 +143,7 @@ def lexical(store, query: str, k: int, role: str | None = None, doc_id: int | No
     terms = store.conn.execute(_TERMS, (words,)).fetchall()
     if n == 0 or not terms:
         return []
-    filters, args = _filters(role, doc_id, year)
+    filters, args = _filters(role, doc_id, year, lang)
     join = f" JOIN passages p ON p.id = t.passage_id{_join(year)} WHERE true{filters}" if filters else ""
     rows = store.conn.execute(_BM25.format(join=join), {
         "lexemes": [lexeme for lexeme, _, _ in terms],
@@ -159,12 +164,12 @@ def halfvec_text(vector) -> str:
 
 
 def dense(store, vector, k: int, role: str | None = None, doc_id: int | None = None, year: int | None = None,
-          ef: int | None = None, exact: bool = False) -> list[tuple[int, float]]:
+          ef: int | None = None, exact: bool = False, lang: str | None = None) -> list[tuple[int, float]]:
     """(passage id, cosine) best first: the server's HNSW search, filtered in SQL; `exact` scans
     every vector instead (what recall is measured against)."""
     if k <= 0:
         return []
-    filters, args = _filters(role, doc_id, year)
+    filters, args = _filters(role, doc_id, year, lang)
     conn = store.conn
     with conn.transaction():  # SET LOCAL lasts until its end (a savepoint inside a snapshot)
         conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(ef_search(ef)),))
@@ -182,6 +187,11 @@ def dense(store, vector, k: int, role: str | None = None, doc_id: int | None = N
 def passage_documents(store, ids) -> dict[int, int]:
     """Passage id -> document id."""
     return dict(store.conn.execute("SELECT id, doc_id FROM passages WHERE id = ANY(%s)", ([int(i) for i in ids],)).fetchall())
+
+
+def passage_languages(store, ids) -> dict[int, str]:
+    """Passage id -> language."""
+    return dict(store.conn.execute("SELECT id, language FROM passages WHERE id = ANY(%s)", ([int(i) for i in ids],)).fetchall())
 
 
 def passage_rows(store, ids) -> dict[int, tuple]:

@@ -11,7 +11,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .lexical import bm25_search
+from .lexical import LANGUAGE_FILTER, bm25_search
 
 _FETCH_ROWS = 20_000
 
@@ -30,8 +30,12 @@ def snapshot(store) -> Iterator[None]:
         conn.execute("COMMIT")
 
 
-def _filters(role: str | None, doc_id: int | None, year: int | None) -> tuple[str, tuple]:
+def _filters(role: str | None, doc_id: int | None, year: int | None, lang: str | None = None) -> tuple[str, tuple]:
     where, args = [], []
+    lang = lang or LANGUAGE_FILTER.get()
+    if lang:
+        where.append("p.language = ?")
+        args.append(lang)
     if role:
         where.append("p.role = ?")
         args.append(role)
@@ -45,9 +49,9 @@ def _filters(role: str | None, doc_id: int | None, year: int | None) -> tuple[st
 
 
 def lexical(store, query: str, k: int, role: str | None = None, doc_id: int | None = None,
-            year: int | None = None) -> list[tuple[int, float]]:
+            year: int | None = None, lang: str | None = None) -> list[tuple[int, float]]:
     """(passage id, bm25) best first, filtered in SQL."""
-    where, args = _filters(role, doc_id, year)
+    where, args = _filters(role, doc_id, year, lang)
     return bm25_search(store.conn, query, k, where, args)
 
 
@@ -59,6 +63,12 @@ def passage_documents(store, ids) -> dict[int, int]:
     """Passage id -> document id."""
     return dict(store.conn.execute(
         "SELECT id, doc_id FROM passages WHERE id IN (SELECT value FROM json_each(?))", (_json_list(ids),)).fetchall())
+
+
+def passage_languages(store, ids) -> dict[int, str]:
+    """Passage id -> language."""
+    return dict(store.conn.execute(
+        "SELECT id, language FROM passages WHERE id IN (SELECT value FROM json_each(?))", (_json_list(ids),)).fetchall())
 
 
 def passage_rows(store, ids) -> dict[int, tuple]:

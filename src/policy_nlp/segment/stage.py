@@ -14,6 +14,7 @@ _CLASSIFIERS: dict = {}
 
 def segment(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     """Outline, sections, passages and heading-based roles of each document."""
+    from ..language import assign_languages
     from . import segment_document
     from .references import mark_reference_runs
     from .table_passages import add_table_passages, table_sections
@@ -27,6 +28,7 @@ def segment(docs: list[Document], pipeline: Pipeline) -> list[Document]:
         if settings.get("table_passages", True):
             # After the reference runs: a table's rows of figures are not citations.
             add_table_passages(doc)
+        assign_languages(doc)  # document and passage language, by script
     return docs
 
 

@@ -24,7 +24,7 @@ from .rows import UNREADABLE_PAGES_KEY, DocumentInfo  # noqa: F401  (other modul
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _APP_ID = 0x504E4C50  # "PNLP": marks the file as a policy_nlp store
 
 _SCHEMA = """
@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS documents (
     embed_model TEXT NOT NULL DEFAULT '',
     embed_dim INTEGER NOT NULL DEFAULT 0,
     year INTEGER,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS documents_path ON documents(path);
 CREATE INDEX IF NOT EXISTS documents_stem ON documents(stem);
@@ -112,18 +113,11 @@ CREATE TABLE IF NOT EXISTS passages (
     role_evidence TEXT NOT NULL,
     text TEXT NOT NULL,
     kind TEXT NOT NULL DEFAULT 'text',  -- 'text', or 'table' for a table row with its headers
-    embedding BLOB  -- float16, L2-normalised, NULL when the embed stage did not run
+    embedding BLOB,  -- float16, L2-normalised, NULL when the embed stage did not run
+    language TEXT NOT NULL DEFAULT '',  -- 'zh' | 'en' (language.py)
+    fts_text TEXT  -- what the FTS index holds when not the text itself (Chinese cut into words)
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, seq);
-CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS passages_fts_insert AFTER INSERT ON passages BEGIN
-    INSERT INTO passages_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER IF NOT EXISTS passages_fts_delete AFTER DELETE ON passages BEGIN
-    INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
 CREATE INDEX IF NOT EXISTS passages_role ON passages(role);
 CREATE TABLE IF NOT EXISTS indicators (
     doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -175,6 +169,23 @@ CREATE INDEX IF NOT EXISTS document_names_doc ON document_names(doc_id);
 CREATE INDEX IF NOT EXISTS document_names_name ON document_names(name);
 CREATE INDEX IF NOT EXISTS document_names_stem ON document_names(stem);
 """
+# bm25's index (FTS5). Its external content is a view giving each passage's indexed text: the
+# words of a Chinese passage as wordseg.py cut them (fts_text), else the text itself, so the
+# index and its content agree (FTS5's integrity-check, 'rebuild') while the stored text stays as
+# printed. English passages have no fts_text: their index is what it was before languages.
+_FTS_SCHEMA = """
+CREATE VIEW IF NOT EXISTS passages_fts_source AS SELECT id, coalesce(fts_text, text) AS text FROM passages;
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    text, content='passages_fts_source', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS passages_fts_insert AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts(rowid, text) VALUES (new.id, coalesce(new.fts_text, new.text));
+END;
+CREATE TRIGGER IF NOT EXISTS passages_fts_delete AFTER DELETE ON passages BEGIN
+    INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.id, coalesce(old.fts_text, old.text));
+END;
+"""
+
 # Tables holding rows derived from a document, children before parents.
 _DERIVED = ("lines", "blocks", "pages", "tables", "sections", "headings", "indicators", "passages", "document_names")
 
@@ -473,11 +484,11 @@ class Store:
         """How many of a document's passages have no vector."""
         return self.conn.execute("SELECT count(*) FROM passages WHERE doc_id = ? AND embedding IS NULL", (doc_id,)).fetchone()[0]
 
-    def sections(self, doc: str | int | None = None, role: str | None = None) -> Iterator[dict]:
-        """Section rows with their document, for export; filtered by document and role."""
+    def sections(self, doc: str | int | None = None, role: str | None = None, lang: str | None = None) -> Iterator[dict]:
+        """Section rows with their document, for export; filtered by document, role and the document's language."""
         if role is not None:
             check_choice("role", role, ROLES)
-        where, args = [], []
+        where, args = _language_where(lang)
         if doc is not None:
             where.append("s.doc_id = ?")
             args.append(self.resolve(doc).id)
@@ -485,29 +496,34 @@ class Store:
             where.append("s.role = ?")
             args.append(role)
         sql = (
-            "SELECT d.stem, s.path, s.heading, s.level, s.role, s.role_confidence, s.role_evidence, s.page_start, s.page_end, s.text"
-            " FROM sections s JOIN documents d ON d.id = s.doc_id"
+            "SELECT d.stem, s.path, s.heading, s.level, s.role, s.role_confidence, s.role_evidence, s.page_start, s.page_end, s.text,"
+            " d.language FROM sections s JOIN documents d ON d.id = s.doc_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY s.doc_id, s.seq"
         )
         for row in self.conn.execute(sql, args):
-            yield dict(zip(rows.SECTION_EXPORT_KEYS, row))
+            yield dict(zip((*rows.SECTION_EXPORT_KEYS, "language"), row))
 
-    def table_cells(self, doc: str | int | None = None) -> Iterator[dict]:
+    def table_cells(self, doc: str | int | None = None, lang: str | None = None) -> Iterator[dict]:
         """One row per table cell (document, page, table number in the document, caption, row,
         column, text), for export: long format, so tables of any shape share one CSV."""
-        args = [self.resolve(doc).id] if doc is not None else []
+        where, args = _language_where(lang)
+        if doc is not None:
+            where.append("t.doc_id = ?")
+            args.append(self.resolve(doc).id)
         sql = ("SELECT d.stem, t.doc_id, t.page, t.caption, t.rows FROM tables t JOIN documents d ON d.id = t.doc_id"
-               + (" WHERE t.doc_id = ?" if args else "") + " ORDER BY t.doc_id, t.id")
+               + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.doc_id, t.id")
         yield from rows.table_cell_rows(self.conn.execute(sql, args))
 
-    def indicators(self, doc: str | int | None = None, role: str | None = None, kind: str | None = None) -> Iterator[dict]:
-        """Indicator rows with their document, for export; filtered by document, section role and kind."""
+    def indicators(self, doc: str | int | None = None, role: str | None = None, kind: str | None = None,
+                   lang: str | None = None) -> Iterator[dict]:
+        """Indicator rows with their document, for export; filtered by document, section role, kind and
+        the document's language."""
         if role is not None:
             check_choice("role", role, ROLES)
         if kind is not None:
             check_choice("kind", kind, INDICATOR_KINDS)
-        where, args = [], []
+        where, args = _language_where(lang)
         if doc is not None:
             where.append("i.doc_id = ?")
             args.append(self.resolve(doc).id)
@@ -519,12 +535,12 @@ class Store:
             args.append(kind)
         columns = rows.INDICATOR_FIELDS
         sql = (
-            f"SELECT d.stem, {', '.join('i.' + c for c in columns)} FROM indicators i JOIN documents d ON d.id = i.doc_id"
+            f"SELECT d.stem, {', '.join('i.' + c for c in columns)}, d.language FROM indicators i JOIN documents d ON d.id = i.doc_id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY i.doc_id, i.seq"
         )
         for row in self.conn.execute(sql, args):
-            yield dict(zip(("document", *columns), row))
+            yield dict(zip(("document", *columns, "language"), row))
 
     def iter_documents(self) -> Iterator[Document]:
         for info in self.documents():
@@ -532,6 +548,14 @@ class Store:
 
 
 _INFO_COLUMNS = ", ".join(rows.INFO_COLUMNS)
+
+
+def _language_where(lang: str | None) -> tuple[list[str], list]:
+    """The condition on the document's language (d), checked: an unknown code is a ChoiceError."""
+    from ..language import check_language
+
+    lang = check_language(lang)
+    return (["d.language = ?"], [lang]) if lang else ([], [])
 
 
 def _marks(columns) -> str:
@@ -682,7 +706,7 @@ def _check_or_create_schema(conn: sqlite3.Connection, path: Path) -> None:
     try:
         # Another process may have created it while we waited for the lock.
         if conn.execute("PRAGMA application_id").fetchone()[0] != _APP_ID:
-            for statement in _statements(_SCHEMA + _NAMES_SCHEMA):
+            for statement in _statements(_SCHEMA + _FTS_SCHEMA + _NAMES_SCHEMA):
                 conn.execute(statement)
             conn.execute(f"PRAGMA application_id = {_APP_ID}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -702,7 +726,44 @@ _PASSAGE_KIND_SCHEMA = (
     "ALTER TABLE passages ADD COLUMN kind TEXT NOT NULL DEFAULT 'text';\n"
     "UPDATE passages SET kind = 'table' WHERE section LIKE '%[table %]';"
 )
-_MIGRATIONS = {1: _NAMES_SCHEMA, 2: _EVIDENCE_SCHEMA, 3: _PASSAGE_KIND_SCHEMA}
+# Schema 5: a language per document and passage, and the FTS index over the view of indexed text
+# (the old index, over passages.text, is dropped and rebuilt; Chinese passages are cut into words).
+_LANGUAGE_SCHEMA = (
+    "ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE passages ADD COLUMN language TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE passages ADD COLUMN fts_text TEXT;\n"
+    "DROP TRIGGER IF EXISTS passages_fts_insert;\n"
+    "DROP TRIGGER IF EXISTS passages_fts_delete;\n"
+    "DROP TABLE IF EXISTS passages_fts;\n"
+)
+
+
+def _add_languages(conn: sqlite3.Connection) -> None:
+    """Schema 4 -> 5: the new columns, each stored passage's and document's language by script,
+    the words of Chinese passages, and the FTS index rebuilt over the view."""
+    from ..language import language_of_texts
+    from .rows import fts_text
+
+    for statement in _statements(_LANGUAGE_SCHEMA + _FTS_SCHEMA):
+        conn.execute(statement)
+    for (doc_id,) in conn.execute("SELECT id FROM documents").fetchall():
+        found = conn.execute("SELECT id, text FROM passages WHERE doc_id = ? ORDER BY seq", (doc_id,)).fetchall()
+        languages = passage_languages_of([text for _, text in found])
+        conn.executemany("UPDATE passages SET language = ?, fts_text = ? WHERE id = ?",
+                         [(lang, fts_text(text, lang), pid) for (pid, text), lang in zip(found, languages)])
+        conn.execute("UPDATE documents SET language = ? WHERE id = ?",
+                     (language_of_texts([text for _, text in found]), doc_id))
+    conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
+
+
+def passage_languages_of(texts: list[str]) -> list[str]:
+    from ..language import detect_language, language_of_texts
+
+    whole = language_of_texts(texts)
+    return [detect_language(t) or whole for t in texts]
+
+
+_MIGRATIONS = {1: _NAMES_SCHEMA, 2: _EVIDENCE_SCHEMA, 3: _PASSAGE_KIND_SCHEMA, 4: _add_languages}
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:
@@ -712,8 +773,12 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
         try:
             # Another process may have upgraded it while we waited for the lock.
             if conn.execute("PRAGMA user_version").fetchone()[0] == version:
-                for statement in _statements(_MIGRATIONS[version]):
-                    conn.execute(statement)
+                step = _MIGRATIONS[version]
+                if callable(step):
+                    step(conn)
+                else:
+                    for statement in _statements(step):
+                        conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version + 1}")
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version + 1),))
             conn.execute("COMMIT")

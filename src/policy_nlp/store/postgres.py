@@ -32,6 +32,7 @@ import time
 from typing import TYPE_CHECKING, Iterator
 
 from ..errors import NotFoundError, StoreError
+from ..language import check_language
 from ..model import Document
 from ..vocabulary import INDICATOR_KINDS, ROLES, check_choice
 from . import rows
@@ -41,7 +42,8 @@ from .rows import DocumentInfo
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 3  # 2: full-text columns (tsv, tokens) with a GIN index, HNSW on the vectors; 3: passage_terms
+SCHEMA_VERSION = 4  # 2: full-text columns (tsv, tokens) with a GIN index, HNSW on the vectors; 3: passage_terms;
+# 4: language per document and passage, full text over fts_text (Chinese cut into words) when set
 # Advisory-lock keys of this package (the first of a two-int pair): schema changes, id ranges.
 _SCHEMA_LOCK = 0x504E4C50
 _IDS_LOCK = 0x504E4C51
@@ -234,10 +236,50 @@ INSERT INTO passage_terms (lexeme, passage_id, tf, tokens)
     SELECT v.lexeme, p.id, coalesce(array_length(v.positions, 1), 1), p.tokens FROM passages p, unnest(p.tsv) v
     ON CONFLICT DO NOTHING;
 """
+# Schema 4: languages, and the full text of a Chinese passage taken from its words (fts_text, cut
+# by wordseg.py; PostgreSQL's parser makes one token of a run of Chinese characters, as FTS5
+# does). A generated column's expression cannot be changed in place before PostgreSQL 17, so tsv
+# and tokens are dropped (the GIN index with them) and added again; passage_terms rows stay valid
+# (fts_text is NULL for every stored passage until the update below the SQL, which the trigger
+# follows).
+_LANGUAGE_SCHEMA = """
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS language TEXT NOT NULL DEFAULT '';
+ALTER TABLE passages ADD COLUMN IF NOT EXISTS language TEXT NOT NULL DEFAULT '';
+ALTER TABLE passages ADD COLUMN IF NOT EXISTS fts_text TEXT;
+ALTER TABLE passages DROP COLUMN IF EXISTS tokens;
+ALTER TABLE passages DROP COLUMN IF EXISTS tsv;
+ALTER TABLE passages ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(fts_text, text))) STORED;
+ALTER TABLE passages ADD COLUMN tokens integer
+    GENERATED ALWAYS AS (policy_nlp_tokens(to_tsvector('english', coalesce(fts_text, text)))) STORED;
+CREATE INDEX IF NOT EXISTS passages_tsv ON passages USING gin (tsv);
+DROP TRIGGER IF EXISTS passages_terms_update ON passages;
+CREATE TRIGGER passages_terms_update AFTER UPDATE OF text, fts_text ON passages FOR EACH ROW
+    EXECUTE FUNCTION policy_nlp_passage_terms();
+"""
+
+
+def _add_languages(conn) -> None:
+    """Schema 3 -> 4: the columns, then each stored passage's and document's language by script
+    and the words of Chinese passages (the passage_terms trigger re-indexes those)."""
+    from ..language import language_of_texts
+    from .db import passage_languages_of
+    from .rows import fts_text
+
+    conn.execute(_LANGUAGE_SCHEMA)
+    for (doc_id,) in conn.execute("SELECT id FROM documents").fetchall():
+        found = conn.execute("SELECT id, text FROM passages WHERE doc_id = %s ORDER BY seq", (doc_id,)).fetchall()
+        languages = passage_languages_of([text for _, text in found])
+        conn.execute("UPDATE passages SET language = v.lang FROM unnest(%s::bigint[], %s::text[]) AS v(id, lang)"
+                     " WHERE passages.id = v.id", ([pid for pid, _ in found], languages))
+        words = [(fts_text(text, lang), pid) for (pid, text), lang in zip(found, languages) if lang == "zh"]
+        conn.cursor().executemany("UPDATE passages SET fts_text = %s WHERE id = %s", [w for w in words if w[0] is not None])
+        conn.execute("UPDATE documents SET language = %s WHERE id = %s", (language_of_texts([t for _, t in found]), doc_id))
+
+
 TEXT_CONFIG = "english"  # the text search configuration of passages.tsv; queries must use the same
 VECTOR_INDEX = "passages_embedding_hnsw"
 # An older schema version -> the statements that bring it to the next one.
-_MIGRATIONS: dict[int, str] = {1: _SEARCH_SCHEMA, 2: _TERMS_SCHEMA}
+_MIGRATIONS: dict = {1: _SEARCH_SCHEMA, 2: _TERMS_SCHEMA, 3: _add_languages}
 # Tables holding rows derived from a document, children before parents (ON DELETE CASCADE
 # would do it too; explicit deletes keep the order and the cost visible).
 _DERIVED = ("lines", "blocks", "pages", "tables", "sections", "headings", "indicators", "passages", "document_names")
@@ -513,33 +555,35 @@ class PostgresStore:
         return self._one("SELECT count(*) FROM passages WHERE doc_id = %s AND embedding IS NULL", (doc_id,))[0]
 
     # -- export iterators ------------------------------------------------
-    def sections(self, doc: str | int | None = None, role: str | None = None) -> Iterator[dict]:
+    def sections(self, doc: str | int | None = None, role: str | None = None, lang: str | None = None) -> Iterator[dict]:
         if role is not None:
             check_choice("role", role, ROLES)
-        where, args = _where(("s.doc_id", self.resolve(doc).id if doc is not None else None), ("s.role", role))
-        sql = ("SELECT d.stem, s.path, s.heading, s.level, s.role, s.role_confidence, s.role_evidence, s.page_start, s.page_end, s.text"
-               f" FROM sections s JOIN documents d ON d.id = s.doc_id{where} ORDER BY s.doc_id, s.seq")
+        where, args = _where(("s.doc_id", self.resolve(doc).id if doc is not None else None), ("s.role", role),
+                             ("d.language", check_language(lang)))
+        sql = ("SELECT d.stem, s.path, s.heading, s.level, s.role, s.role_confidence, s.role_evidence, s.page_start, s.page_end, s.text,"
+               f" d.language FROM sections s JOIN documents d ON d.id = s.doc_id{where} ORDER BY s.doc_id, s.seq")
         for row in self._all(sql, args):
-            yield dict(zip(rows.SECTION_EXPORT_KEYS, row))
+            yield dict(zip((*rows.SECTION_EXPORT_KEYS, "language"), row))
 
-    def table_cells(self, doc: str | int | None = None) -> Iterator[dict]:
-        where, args = _where(("t.doc_id", self.resolve(doc).id if doc is not None else None))
+    def table_cells(self, doc: str | int | None = None, lang: str | None = None) -> Iterator[dict]:
+        where, args = _where(("t.doc_id", self.resolve(doc).id if doc is not None else None), ("d.language", check_language(lang)))
         sql = (f'SELECT d.stem, t.doc_id, t.page, t.caption, t."rows" FROM tables t JOIN documents d ON d.id = t.doc_id{where}'
                " ORDER BY t.doc_id, t.id")
         yield from rows.table_cell_rows(self._all(sql, args))
 
-    def indicators(self, doc: str | int | None = None, role: str | None = None, kind: str | None = None) -> Iterator[dict]:
+    def indicators(self, doc: str | int | None = None, role: str | None = None, kind: str | None = None,
+                   lang: str | None = None) -> Iterator[dict]:
         if role is not None:
             check_choice("role", role, ROLES)
         if kind is not None:
             check_choice("kind", kind, INDICATOR_KINDS)
         where, args = _where(("i.doc_id", self.resolve(doc).id if doc is not None else None),
-                             ("i.section_role", role), ("i.kind", kind))
+                             ("i.section_role", role), ("i.kind", kind), ("d.language", check_language(lang)))
         columns = rows.INDICATOR_FIELDS
         sql = (f"SELECT d.stem, {', '.join(f'i.{chr(34)}{c}{chr(34)}' for c in columns)}"
-               f" FROM indicators i JOIN documents d ON d.id = i.doc_id{where} ORDER BY i.doc_id, i.seq")
+               f", d.language FROM indicators i JOIN documents d ON d.id = i.doc_id{where} ORDER BY i.doc_id, i.seq")
         for row in self._all(sql, args):
-            yield dict(zip(("document", *columns), row))
+            yield dict(zip(("document", *columns, "language"), row))
 
 
 def _where(*conditions: tuple[str, object]) -> tuple[str, list]:
@@ -707,10 +751,12 @@ def _check_or_create_schema(conn, shown: str, create: bool) -> None:
             conn.execute(_SCHEMA)
             conn.execute(_SEARCH_SCHEMA)
             conn.execute(_TERMS_SCHEMA)
+            conn.execute(_LANGUAGE_SCHEMA)
             conn.execute("INSERT INTO meta VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
             return
         while version in _MIGRATIONS:
-            conn.execute(_MIGRATIONS[version])
+            step = _MIGRATIONS[version]
+            step(conn) if callable(step) else conn.execute(step)
             version += 1
             conn.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(version),))
         ensure_vector_index(conn.cursor())

@@ -18,7 +18,7 @@ from ..model import Block, Document, Heading, Indicator, Line, Page, Passage, Se
 
 # Column orders of the rows below; each back end's INSERT and SELECT name them in this order.
 DOCUMENT_COLUMNS = ("path", "name", "stem", "sha256", "title", "n_pages", "n_blocks", "n_lines", "n_chars", "metadata",
-                    "pipeline", "embed_model", "embed_dim", "year", "ingested_at")
+                    "pipeline", "embed_model", "embed_dim", "year", "language", "ingested_at")
 PAGE_COLUMNS = ("doc_id", "number", "width", "height", "columns")
 BLOCK_COLUMNS = ("id", "doc_id", "seq", "page", "kind", "text")
 LINE_COLUMNS = ("doc_id", "block_id", "page", "seq", "text", "x0", "top", "x1", "bottom", "font", "size", "bold", "col", "marks")
@@ -26,13 +26,15 @@ TABLE_COLUMNS = ("id", "doc_id", "page", "x0", "top", "x1", "bottom", "caption",
 HEADING_COLUMNS = ("doc_id", "seq", "level", "number", "text", "page", "block", "run_in", "evidence")
 SECTION_COLUMNS = ("doc_id", "seq", "level", "number", "heading", "path", "role", "role_confidence", "role_evidence",
                    "page_start", "page_end", "text")
+# fts_text: what the lexical index holds when it differs from text (a Chinese passage cut into
+# words, wordseg.py), else NULL; embedding stays last (copy checks compare vectors apart).
 PASSAGE_COLUMNS = ("id", "doc_id", "seq", "section_seq", "page", "section", "role", "role_confidence", "role_evidence",
-                   "text", "kind", "embedding")
+                   "text", "kind", "language", "fts_text", "embedding")
 INDICATOR_COLUMNS = ("doc_id", "seq", "page", "section", "section_role", "indicator", "value", "unit", "kind", "qualifier",
                      "low", "high", "period", "place", "change", "raw_text", "sentence", "start", "end", "embedding")
 # The indicator fields of model.Indicator, in the order of INDICATOR_COLUMNS.
 INDICATOR_FIELDS = INDICATOR_COLUMNS[2:-1]
-INFO_COLUMNS = ("id", "path", "name", "stem", "sha256", "title", "n_pages", "n_blocks", "n_chars", "ingested_at")
+INFO_COLUMNS = ("id", "path", "name", "stem", "sha256", "title", "n_pages", "n_blocks", "n_chars", "ingested_at", "language")
 
 # Pages whose text layer does not decode, "2,5", kept with the document's metadata rather than in
 # a column of `pages`: a per-document fact that needs no schema version of its own (stores and the
@@ -52,6 +54,7 @@ class DocumentInfo:
     n_blocks: int
     n_chars: int
     ingested_at: str
+    language: str = ""  # "zh" | "en" (language.py); "" for a document stored before languages were
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -97,9 +100,40 @@ def document_row(doc: Document, pipeline: str, year: int | None) -> tuple:
         doc.path, doc.name, doc.stem, doc.sha256, doc.title, doc.n_pages, len(blocks),
         sum(len(b.lines) for b in blocks), sum(len(b.text) for b in blocks),
         json.dumps(stored_metadata(doc), ensure_ascii=False), pipeline,
-        doc.embed_model if vectors else "", doc.embeddings.shape[1] if vectors else 0, year,
+        doc.embed_model if vectors else "", doc.embeddings.shape[1] if vectors else 0, year, document_language(doc),
         datetime.now(timezone.utc).isoformat(timespec="seconds"),
     )
+
+
+def document_language(doc: Document) -> str:
+    """The document's language as the segment stage set it, else read from its passages' script
+    (a document built without the segment stage, or loaded from a store older than languages)."""
+    if doc.language:
+        return doc.language
+    from ..language import language_of_texts
+
+    return language_of_texts([p.text for p in doc.passages] or [doc.title, *(b.text for b in doc.blocks())])
+
+
+def passage_languages(doc: Document) -> list[str]:
+    """Each passage's language as set, else by its script, else the document's."""
+    from ..language import detect_language
+
+    fallback = None
+    out = []
+    for p in doc.passages:
+        lang = p.language or detect_language(p.text)
+        if not lang:
+            fallback = fallback if fallback is not None else document_language(doc)
+            lang = fallback
+        out.append(lang)
+    return out
+
+
+def fts_text(text: str, language: str) -> str | None:
+    from ..wordseg import fts_text as segmented
+
+    return segmented(text, language)
 
 
 def child_rows(doc: Document, doc_id: int, bases: IdBases, encode: Callable[[object], Sequence]) -> DocumentRows:
@@ -127,7 +161,8 @@ def child_rows(doc: Document, doc_id: int, bases: IdBases, encode: Callable[[obj
         sections=[(doc_id, i, s.level, s.number, s.heading, s.path, s.role, s.role_confidence, s.role_evidence,
                    s.page_start, s.page_end, s.text) for i, s in enumerate(doc.sections)],
         passages=[(bases.passage + i, doc_id, p.seq, p.section_index, p.page, p.section, p.role, p.role_confidence,
-                   p.role_evidence, p.text, p.kind, vectors[i]) for i, p in enumerate(doc.passages)],
+                   p.role_evidence, p.text, p.kind, lang, fts_text(p.text, lang), vectors[i])
+                  for i, (p, lang) in enumerate(zip(doc.passages, passage_languages(doc)))],
         indicators=[(doc_id, i, *(getattr(ind, c) for c in INDICATOR_FIELDS), ind_vectors[i])
                     for i, ind in enumerate(doc.indicators)],
     )
@@ -164,7 +199,7 @@ class StoredRows:
     tables: Iterable[tuple]  # page, x0, top, x1, bottom, caption, rows (by id)
     headings: Iterable[tuple]  # level, number, text, page, block, run_in, evidence (by seq)
     sections: Iterable[tuple]  # level, number, heading, path, role, role_confidence, role_evidence, page_start, page_end, text
-    passages: list[tuple]  # seq, section_seq, page, section, role, role_confidence, role_evidence, text, kind, embedding
+    passages: list[tuple]  # seq, section_seq, page, section, role, role_confidence, role_evidence, text, kind, language, embedding
     indicators: list[tuple]  # INDICATOR_FIELDS..., embedding (by seq)
 
 
@@ -174,12 +209,12 @@ LINE_SELECT = "block_id, page, text, x0, top, x1, bottom, font, size, bold, col,
 TABLE_SELECT = "page, x0, top, x1, bottom, caption, {rows}"
 HEADING_SELECT = "level, number, text, page, block, run_in, evidence"
 SECTION_SELECT = "level, number, heading, path, role, role_confidence, role_evidence, page_start, page_end, text"
-PASSAGE_SELECT = "seq, section_seq, page, section, role, role_confidence, role_evidence, text, kind, embedding"
+PASSAGE_SELECT = "seq, section_seq, page, section, role, role_confidence, role_evidence, text, kind, language, embedding"
 
 
 def assemble(info: DocumentInfo, rows: StoredRows, decode: Callable[[list], object]) -> Document:
     """The Document a back end stored, from its rows. `decode`: stored vectors -> float32 matrix."""
-    doc = Document(path=info.path, sha256=info.sha256, title=info.title, id=info.id)
+    doc = Document(path=info.path, sha256=info.sha256, title=info.title, id=info.id, language=info.language)
     doc.metadata = json.loads(rows.metadata)
     pages = {number: Page(number=number, width=width, height=height, columns=columns)
              for number, width, height, columns in rows.pages}
@@ -211,8 +246,8 @@ def assemble(info: DocumentInfo, rows: StoredRows, decode: Callable[[list], obje
     ]
     doc.passages = [
         Passage(text=text, page=page, section=section, seq=seq, role=role, role_confidence=conf,
-                role_evidence=evidence, section_index=section_seq, kind=kind)
-        for seq, section_seq, page, section, role, conf, evidence, text, kind, _ in rows.passages
+                role_evidence=evidence, section_index=section_seq, kind=kind, language=language)
+        for seq, section_seq, page, section, role, conf, evidence, text, kind, language, _ in rows.passages
     ]
     doc.indicators = [Indicator(**dict(zip(INDICATOR_FIELDS, row[:-1])), document=info.stem) for row in rows.indicators]
     if rows.indicators and all(row[-1] is not None for row in rows.indicators):
