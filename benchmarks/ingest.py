@@ -11,7 +11,9 @@
 
 "ray" starts its own local Ray inside the timed run (as `ingest --engine ray` without an address
 does); a --ray-clusters cluster is started before the runs (its start-up time is reported apart)
-and each run joins it with --ray-address, as on a team's cluster that is already running.
+and each run joins it with --ray-address, as on a team's cluster that is already running. Each node
+is pinned to its own cores (node n: cores n*C … n*C+C-1), so a 1-CPU node is one core as a machine
+of its own would be; 1x1 and 2x1 then compare one core against two.
 
 Each run is a fresh process ingesting every file into a new temporary store, so peak memory (max
 RSS of the main process and of the workers) belongs to that run alone. Runs with different worker
@@ -165,7 +167,7 @@ def start_clusters(specs: list[str]) -> tuple[dict, dict[str, float]]:
     for spec in specs:
         nodes, cpus = (int(x) for x in spec.lower().split("x"))
         start = time.perf_counter()
-        cluster, why = ray_nodes.start(nodes=nodes, cpus_per_node=cpus, object_store_mb=500)
+        cluster, why = ray_nodes.start(nodes=nodes, cpus_per_node=cpus, object_store_mb=500, pin_cores=True)
         if cluster is None:
             raise RuntimeError(f"Ray cluster {spec}: {why}")
         clusters[f"ray {spec}"], seconds[f"ray {spec}"] = cluster, round(time.perf_counter() - start, 1)

@@ -78,9 +78,20 @@ def _alive_nodes(address: str, env: dict) -> list[dict]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _pinned(cores: list[int]):
+    """A preexec_fn keeping a node (and every process it starts) on `cores`."""
+    def pin() -> None:
+        os.sched_setaffinity(0, cores)
+    return pin
+
+
 def start(nodes: int = 2, cpus_per_node: int = 1, object_store_mb: int = 300,
-          timeout_s: float = 90) -> tuple[RayNodes | None, str]:
-    """(cluster, "") once `nodes` nodes are alive, or (None, why not)."""
+          timeout_s: float = 90, pin_cores: bool = False) -> tuple[RayNodes | None, str]:
+    """(cluster, "") once `nodes` nodes are alive, or (None, why not).
+
+    `pin_cores`: node n and its workers run on cores n*cpus_per_node … only, so a node of one CPU
+    on this machine is one core, as on a machine of its own (otherwise --num-cpus only limits
+    what Ray schedules: a 1-CPU node's extraction task and model actor run on two cores)."""
     program = _ray_program()
     if program is None:
         return None, "Ray is not installed (pip install -e '.[ray]')"
@@ -95,17 +106,24 @@ def start(nodes: int = 2, cpus_per_node: int = 1, object_store_mb: int = 300,
     common = [f"--num-cpus={cpus_per_node}", f"--object-store-memory={object_store_mb * 1024**2}",
               "--disable-usage-stats", "--block"]
     logs = Path(temp_dir)
+    available = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+
+    def pins(n: int):
+        if not pin_cores or not available:
+            return None
+        return _pinned([available[(n * cpus_per_node + i) % len(available)] for i in range(cpus_per_node)])
+
     try:
         head = [program, "start", "--head", f"--port={port}", "--node-ip-address=127.0.0.1",
                 "--include-dashboard=false", f"--temp-dir={temp_dir}", *common]
         cluster.processes.append(subprocess.Popen(
             head, env={**node_env, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}, start_new_session=True,
-            stdout=open(logs / "head.log", "w"), stderr=subprocess.STDOUT))
+            stdout=open(logs / "head.log", "w"), stderr=subprocess.STDOUT, preexec_fn=pins(0)))
         for n in range(1, nodes):
             node = [program, "start", f"--address={cluster.address}", *common]
             cluster.processes.append(subprocess.Popen(
                 node, env={**node_env, "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "1"}, start_new_session=True,
-                stdout=open(logs / f"node{n}.log", "w"), stderr=subprocess.STDOUT))
+                stdout=open(logs / f"node{n}.log", "w"), stderr=subprocess.STDOUT, preexec_fn=pins(n)))
         deadline = time.monotonic() + timeout_s
         alive: list[dict] = []
         while time.monotonic() < deadline:

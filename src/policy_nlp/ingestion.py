@@ -379,7 +379,8 @@ def ingest(
 
             by_key = {item.key: item for item in todo}
             run_on_ray([item.key for item in todo], pipeline,
-                       lambda key, *outcome: finish(by_key[key], *outcome), address=ray_address)
+                       lambda key, *outcome: finish(by_key[key], *outcome), address=ray_address,
+                       work=[_work_estimate(item) for item in todo])
             return results
         chunks = _chunks(todo)
         if workers <= 1 or len(chunks) <= 1:

@@ -285,11 +285,19 @@ def build_dataset(ray, keys: list[str], pipeline: Pipeline, kill: str = "", trac
 
 
 def run(keys: list[str], pipeline: Pipeline, finish: Callable[[str, object, dict, Counter], None],
-        address: str | None = None) -> None:
+        address: str | None = None, work: list[float] | None = None) -> None:
     """Process the files `keys` (resolved paths) on Ray; `finish(key, outcome, timings, counts)`
-    once per file, in input order, with a Document or an InputError."""
+    once per file, in input order, with a Document or an InputError.
+
+    Files go to the cluster most `work` first (an estimate per key, e.g. pages), so a long file
+    does not start last and run alone; results are held here until those before them in input
+    order are stored, so document ids don't depend on timing. Ray Data's own preserve_order
+    would do the holding inside the pipeline, where a long document keeps every document after it
+    from the actor pool."""
     if not keys:
         return
+    order = sorted(range(len(keys)), key=lambda i: -(work[i] if work else 0.0))
+    position = {key: n for n, key in enumerate(keys)}
     ray = _import_ray()
     from ray.data import DataContext
 
@@ -300,19 +308,25 @@ def run(keys: list[str], pipeline: Pipeline, finish: Callable[[str, object, dict
         context = DataContext.get_current()
         context.enable_progress_bars = False  # the caller shows progress
         context.max_errored_blocks = -1  # a file whose task keeps dying is dropped, not the batch
-        context.execution_options.preserve_order = True  # store in input order: ids don't depend on timing
+        context.execution_options.preserve_order = False
         logging.getLogger("ray.data").setLevel(logging.WARNING)
+        ready: dict[int, tuple] = {}
+        next_index = 0
         try:
-            for row in build_dataset(ray, keys, pipeline, os.environ.get(KILL_ENV, ""),
+            for row in build_dataset(ray, [keys[i] for i in order], pipeline, os.environ.get(KILL_ENV, ""),
                                        os.environ.get(TRACE_ENV, "")).iter_rows():
                 key = str(row["key"])
-                outcome, timings, counts = pickle.loads(row["payload"])
                 done.add(key)
-                finish(key, outcome, timings, counts)
+                ready[position[key]] = (key, *pickle.loads(row["payload"]))
+                while next_index in ready:
+                    finish(*ready.pop(next_index))
+                    next_index += 1
         except Exception as exc:  # the cluster went away: what was stored stays, the rest is reported
             reason = f"Ray stopped before it was processed ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
-        for key in keys:
-            if key not in done:
+        for index, key in enumerate(keys):
+            if index in ready:
+                finish(*ready.pop(index))
+            elif key not in done:
                 finish(key, InputError(key, reason), {}, Counter())
     finally:
         if started:
