@@ -15,10 +15,10 @@ def docs(db: DbOption = None, as_json: JsonOption = False) -> None:
         return
     from rich.table import Table
 
-    table = Table("id", "document", "title", "pages", "blocks", "chars", "ingested (UTC)")
+    table = Table("id", "document", "title", "lang", "pages", "blocks", "chars", "ingested (UTC)")
     for i in infos:
         title = (i.title[:60] + "…") if len(i.title) > 60 else i.title
-        table.add_row(str(i.id), i.name, title, str(i.n_pages), str(i.n_blocks), str(i.n_chars), i.ingested_at)
+        table.add_row(str(i.id), i.name, title, i.language, str(i.n_pages), str(i.n_blocks), str(i.n_chars), i.ingested_at)
     out = console()
     out.print(table)
     out.print(f"{len(infos)} document(s) in {store.path}")

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 from typing_extensions import Annotated
 
-from .options import DbOption, DocOption, FormatOption, KindOption, RoleOption, fail, keep_examples, open_existing_store
+from .options import (DbOption, DocOption, FormatOption, KindOption, LanguageOption, RoleOption, fail, keep_examples,
+                      open_existing_store)
 
 export_app = typer.Typer(
     help="Export sections, indicators or table cells to CSV (or JSON Lines with --format jsonl).",
@@ -26,15 +27,17 @@ OutputOption = Annotated[
     "thousands separators and unit: '10,000,000,000,000 CNY'), value, unit, kind, qualifier, "
     "period, place, raw_text, sentence, ...\n\n"
     "Examples:\n\n  policy-nlp export indicators -o indicators.csv\n\n"
-    "  policy-nlp export indicators -o money.jsonl --kind money --role status --doc industrial_intelligence_shandong"),
+    "  policy-nlp export indicators -o money.jsonl --kind money --role status --doc industrial_intelligence_shandong\n\n"
+    "  policy-nlp export indicators -o zh.csv --lang zh"),
 )
 def export_indicators(
     output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocOption = None, role: RoleOption = None,
-    kind: KindOption = None,
+    kind: KindOption = None, lang: LanguageOption = None,
 ) -> None:
     from ..export import INDICATOR_COLUMNS, with_figure
 
-    _export(db, lambda store: with_figure(store.indicators(doc, role, kind)), INDICATOR_COLUMNS, output, fmt, "indicators")
+    _export(db, lambda store: with_figure(store.indicators(doc, role, kind, lang=lang)), INDICATOR_COLUMNS, output, fmt,
+            "indicators")
 
 
 @export_app.command(
@@ -42,10 +45,11 @@ def export_indicators(
     help=keep_examples("Export every section: document, path, heading, level, role, role_confidence, page_start, page_end, text.\n\n"
     "Examples:\n\n  policy-nlp export sections -o sections.csv\n\n  policy-nlp export sections -o rec.jsonl --role recommendation"),
 )
-def export_sections(output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocOption = None, role: RoleOption = None) -> None:
+def export_sections(output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocOption = None, role: RoleOption = None,
+                    lang: LanguageOption = None) -> None:
     from ..export import SECTION_COLUMNS
 
-    _export(db, lambda store: store.sections(doc, role), SECTION_COLUMNS, output, fmt, "sections")
+    _export(db, lambda store: store.sections(doc, role, lang=lang), SECTION_COLUMNS, output, fmt, "sections")
 
 
 @export_app.command(
@@ -54,10 +58,11 @@ def export_sections(output: OutputOption, db: DbOption = None, fmt: FormatOption
     "One row per cell, so tables of any shape share one file; pivot on row and column to rebuild a table.\n\n"
     "Examples:\n\n  policy-nlp export tables -o tables.csv\n\n  policy-nlp export tables -o report.jsonl --doc elderly_care_services_report"),
 )
-def export_tables(output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocOption = None) -> None:
+def export_tables(output: OutputOption, db: DbOption = None, fmt: FormatOption = None, doc: DocOption = None,
+                  lang: LanguageOption = None) -> None:
     from ..export import TABLE_CELL_COLUMNS
 
-    _export(db, lambda store: store.table_cells(doc), TABLE_CELL_COLUMNS, output, fmt, "table cells")
+    _export(db, lambda store: store.table_cells(doc, lang=lang), TABLE_CELL_COLUMNS, output, fmt, "table cells")
 
 
 def _export(db, rows, columns, output: Path, fmt: str | None, noun: str) -> None:

@@ -14,6 +14,7 @@ import typer
 from typing_extensions import Annotated
 
 from ..config import DB_ENV
+from ..language import LANGUAGES
 from ..vocabulary import EXPORT_FORMATS, INDICATOR_KINDS, OCR_MODES, ROLES, SEARCH_MODES, ChoiceError, check_choice
 
 
@@ -60,6 +61,11 @@ OcrOption = Annotated[
     typer.Option("--ocr", callback=_checked("OCR mode", OCR_MODES), show_default=False,
                  help="auto: read by OCR the pages whose text does not decode and the image-only pages (needs the "
                       "tesseract program; Debian: tesseract-ocr); off: never [default: the pipeline's [extract] ocr, off]."),
+]
+LanguageOption = Annotated[
+    Optional[str],
+    typer.Option("--lang", help="Only this language: en, zh (documents' and passages' language by script).",
+                 callback=_checked("language", LANGUAGES), show_default=False),
 ]
 DocOption = Annotated[Optional[str], typer.Option("--doc", help="Only this document (id, name or stem).", show_default=False)]
 PipelineOption = Annotated[

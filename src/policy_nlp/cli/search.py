@@ -11,7 +11,8 @@ from typing import Optional
 import typer
 from typing_extensions import Annotated
 
-from .options import DbOption, DocOption, JsonOption, ModeOption, PipelineOption, RoleOption, console, fail, open_existing_store, print_json
+from .options import (DbOption, DocOption, JsonOption, LanguageOption, ModeOption, PipelineOption, RoleOption, console, fail,
+                      open_existing_store, print_json)
 
 HELP = (
     "Search passages across every stored document.\n\n"
@@ -19,7 +20,8 @@ HELP = (
     "Examples:\n\n"
     "  policy-nlp search \"talent shortage\" --role dilemma --top 10\n\n"
     "  policy-nlp search \"rural grid investment\" --mode bm25 --doc rural_clean_energy_hexi\n\n"
-    "  policy-nlp search \"care workers wages\" --json | jq '.[0].text'"
+    "  policy-nlp search \"care workers wages\" --json | jq '.[0].text'\n\n"
+    "  policy-nlp search \"人才短缺\" --lang zh --mode bm25"
 )
 
 
@@ -31,20 +33,24 @@ def search(
     role: RoleOption = None,
     doc: DocOption = None,
     year: Annotated[Optional[int], typer.Option("--year", help="Only documents of this year.", show_default=False)] = None,
+    lang: LanguageOption = None,
     pipeline: PipelineOption = None,
     as_json: JsonOption = False,
 ) -> None:
     from ..config import PipelineError
     from ..errors import PolicyNLPError
-    from ..retrieval import search as run_search
+    from ..api import search as run_search
 
     open_existing_store(db).close()  # a clear error when the store is missing
     try:
-        hits = run_search(query, mode=mode, top=top, role=role, doc=doc, year=year, db=db, pipeline=pipeline)
+        hits = run_search(query, mode=mode, top=top, role=role, doc=doc, year=year, lang=lang, db=db, pipeline=pipeline)
     except (PolicyNLPError, PipelineError) as exc:
         fail(str(exc))
     if as_json:
-        print_json([h.as_dict() for h in hits])
+        from ..api import passage_languages
+
+        languages = passage_languages(db, [h.passage_id for h in hits]) if hits else {}
+        print_json([h.as_dict() | {"language": languages.get(h.passage_id, "")} for h in hits])
         return
     out = console()
     if not hits:

@@ -31,7 +31,7 @@ def show(
     if as_json:
         payload = {
             "id": document.id, "name": document.name, "stem": document.stem, "path": document.path,
-            "sha256": document.sha256, "title": document.title, "pages": document.n_pages,
+            "sha256": document.sha256, "title": document.title, "pages": document.n_pages, "language": document.language,
             "outline": [h.__dict__ for h in document.outline],
             "sections": [
                 {k: v for k, v in s.__dict__.items() if k not in ("blocks",)} | {"text": s.text if text else None}
@@ -51,7 +51,9 @@ def show(
         _print_sections(out, document)
         return
     out.print(f"[bold]{document.title or document.name}[/bold]")
-    out.print(f"{document.name} · id {document.id} · {document.n_pages} pages · {len(document.tables)} tables · sha256 {document.sha256[:12]}")
+    language = f" · language {document.language}" if document.language else ""
+    out.print(f"{document.name} · id {document.id} · {document.n_pages} pages · {len(document.tables)} tables{language}"
+              f" · sha256 {document.sha256[:12]}")
     if not document.outline:
         out.print("\n(no headings detected)")
         return

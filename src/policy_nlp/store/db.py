@@ -728,10 +728,9 @@ _PASSAGE_KIND_SCHEMA = (
 )
 # Schema 5: a language per document and passage, and the FTS index over the view of indexed text
 # (the old index, over passages.text, is dropped and rebuilt; Chinese passages are cut into words).
+_LANGUAGE_COLUMNS = (("documents", "language", "TEXT NOT NULL DEFAULT ''"), ("passages", "language", "TEXT NOT NULL DEFAULT ''"),
+                     ("passages", "fts_text", "TEXT"))
 _LANGUAGE_SCHEMA = (
-    "ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT '';\n"
-    "ALTER TABLE passages ADD COLUMN language TEXT NOT NULL DEFAULT '';\n"
-    "ALTER TABLE passages ADD COLUMN fts_text TEXT;\n"
     "DROP TRIGGER IF EXISTS passages_fts_insert;\n"
     "DROP TRIGGER IF EXISTS passages_fts_delete;\n"
     "DROP TABLE IF EXISTS passages_fts;\n"
@@ -744,6 +743,9 @@ def _add_languages(conn: sqlite3.Connection) -> None:
     from ..language import language_of_texts
     from .rows import fts_text
 
+    for table, column, decl in _LANGUAGE_COLUMNS:  # SQLite has no ADD COLUMN IF NOT EXISTS
+        if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
     for statement in _statements(_LANGUAGE_SCHEMA + _FTS_SCHEMA):
         conn.execute(statement)
     for (doc_id,) in conn.execute("SELECT id FROM documents").fetchall():
