@@ -51,14 +51,29 @@ def make_chinese_pdf(path: Path, paragraphs: list[str], title: str = "山东省�
     return path
 
 
-@pytest.fixture(scope="module")
-def library(tmp_path_factory) -> str:
-    folder = tmp_path_factory.mktemp("zh_search")
+def pipeline_file(folder: Path, embed: bool = True) -> Path:
+    """The default pipeline with one embedding model for every language (what this file tests is
+    lexical, and the languages filter, not the choice of models), or without the embed stage."""
+    text = (REPO / "pipelines" / "default.toml").read_text(encoding="utf-8").split("[embed.languages]")[0]
+    if not embed:
+        text = text.replace('stages = ["extract", "segment", "embed", "indicators"]', 'stages = ["extract", "segment", "indicators"]')
+    path = folder / ("pipeline.toml" if embed else "pipeline_no_embed.toml")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def build_library(folder: Path, embed: bool = True) -> str:
     zh = make_chinese_pdf(folder / "zh_report.pdf", ZH_PARAGRAPHS)
     en = make_pdf(folder / "en_report.pdf", EN_PARAGRAPHS, title="Rural energy and skills")
     db = str(folder / "store.db")
-    assert [r.status for r in ingest([str(zh), str(en)], db)] == ["added", "added"]
+    results = ingest([str(zh), str(en)], db, pipeline=pipeline_file(folder, embed))
+    assert [r.status for r in results] == ["added", "added"], results
     return db
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory) -> str:
+    return build_library(tmp_path_factory.mktemp("zh_search"))
 
 
 def _bm25(db: str, query: str, **filters) -> list:
@@ -107,7 +122,8 @@ def test_lang_filter_keeps_one_language(library):
     assert {h.document for h in _bm25(library, "5G基站 charging stations", lang="en")} == {"en_report"}
     from policy_nlp.api import search
 
-    hybrid = search("人才短缺 shortage of skilled workers", mode="hybrid", top=10, db=library, lang="zh")
+    hybrid = search("人才短缺 shortage of skilled workers", mode="hybrid", top=10, db=library, lang="zh",
+                    pipeline=pipeline_file(Path(library).parent))
     assert hybrid and {h.document for h in hybrid} == {"zh_report"}
 
 
@@ -143,5 +159,6 @@ def test_the_same_on_postgresql(library, pg_server):
         hits = search(query, mode="bm25", top=5, db=url)
         assert hits and expected in hits[0].text, query
     assert {h.document for h in search("5G基站 charging stations", mode="bm25", top=5, db=url, lang="en")} == {"en_report"}
-    assert {h.document for h in search("人才 workers", mode="hybrid", top=5, db=url, lang="zh")} == {"zh_report"}
+    hybrid = search("人才 workers", mode="hybrid", top=5, db=url, lang="zh", pipeline=pipeline_file(Path(library).parent))
+    assert {h.document for h in hybrid} == {"zh_report"}
     assert [h.passage_id for h in search("skilled workers shortage", mode="bm25", top=5, db=url)]

@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from conftest import make_pdf, run_cli
-from test_chinese_search import ZH_PARAGRAPHS, make_chinese_pdf
+from test_chinese_search import ZH_PARAGRAPHS, make_chinese_pdf, pipeline_file
 
 from policy_nlp.errors import PolicyNLPError
 from policy_nlp.ingestion import ingest
@@ -51,12 +51,14 @@ def test_check_language():
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory) -> str:
+    """A Chinese and an English document, without vectors (languages need none)."""
     folder = tmp_path_factory.mktemp("languages")
     zh = make_chinese_pdf(folder / "zh_report.pdf", ZH_PARAGRAPHS)
     en = make_pdf(folder / "en_report.pdf", ["A total of 1,200 charging stations were built in 2023.",
                                              "Problems remain in rural grids."], title="Rural energy")
     db = str(folder / "store.db")
-    assert [r.status for r in ingest([str(zh), str(en)], db)] == ["added", "added"]
+    results = ingest([str(zh), str(en)], db, pipeline=pipeline_file(folder, embed=False))
+    assert [r.status for r in results] == ["added", "added"]
     return db
 
 
