@@ -29,6 +29,14 @@ over --queries queries:
   recall@10 of HNSW against exact search for several ef_search values;
   bm25 in SQL and FTS5 bm25 at depth 1000; the in-process dense index on SQLite (matrix product);
   search() hybrid top 10 end to end on each store (query embedding included).
+Ingest (--skip-ingest to leave out; benchmarks/ingest.py's runs, each a fresh process into a new
+SQLite file): pages/s on SHARED/corpus (12 PDFs) with local workers 1 and 2, Ray with its own local
+cluster, and Ray clusters started beforehand of one node with 2 CPUs, one node with 1 CPU and two
+nodes with 1 CPU each (each node pinned to its own cores, so a 1-CPU node is one core); and on
+SHARED/large/DA-619p.pdf (619 pages, one file: one task, so one core whatever the engine) with one
+local worker and a 1-CPU Ray node. From these, an estimate of the time to ingest 100,000 documents
+of 30 pages by node count (see `estimate`).
+
 Results: tables on stdout and benchmarks/results/scale.json.
 """
 
@@ -277,6 +285,79 @@ def latency(sizes, server: Server, n_queries: int, rounds: int, shared: Path | N
     return out
 
 
+# -- ingest throughput by engine and node count -----------------------------------------------
+
+LIBRARY_DOCUMENTS, PAGES_PER_DOCUMENT = 100_000, 30
+
+
+def _ingest_benchmark():
+    """benchmarks/ingest.py, imported by its name: its worker processes (spawned) find it again
+    on the path they inherit."""
+    if str(REPO / "benchmarks") not in sys.path:
+        sys.path.insert(0, str(REPO / "benchmarks"))
+    import ingest
+
+    return ingest
+
+
+def ingest_runs(folder: Path, workers: list[int], engines: list[str], clusters: list[str], runs: int) -> dict:
+    """benchmarks/ingest.py's measure() on one input: its summary, rows keyed by configuration."""
+    IB = _ingest_benchmark()
+    args = argparse.Namespace(workers=workers, engines=engines, ray_clusters=clusters, runs=runs, pipeline=None,
+                              short_text=0)
+    summary = IB.measure(folder, args)
+    if summary is None:
+        raise RuntimeError(f"an ingest run on {folder} failed (see above)")
+    IB.report(summary, folder, args, None)
+    return summary
+
+
+def estimate(rows: dict[str, dict]) -> dict:
+    """Hours for LIBRARY_DOCUMENTS documents of PAGES_PER_DOCUMENT pages by node count.
+
+    A node's rate is the 2-CPU node's pages/s after its start-up (pages past the first stored
+    document over the time after it), which a library of 100,000 documents pays once; N nodes
+    are taken to scale as the measured two 1-CPU nodes did over one (efficiency = speed-up / 2),
+    and not better. Nodes read the files themselves, so the driver only stores: measured here
+    takes a few per cent of a document's time here; far beyond a few nodes the one driver and the
+    one database that take every write become the limit (not measured)."""
+    node = rows["ray 1x2"]
+    steady_s = max(node["wall_s_median"] - node["first_stored_s_median"], 1e-9)
+    pages_after_first = node["pages"] * (1 - 1 / max(node["documents"], 1))
+    rate = pages_after_first / steady_s
+    efficiency = min(1.0, rows["ray 2x1"]["pages_per_s"] / rows["ray 1x1"]["pages_per_s"] / 2)
+    pages = LIBRARY_DOCUMENTS * PAGES_PER_DOCUMENT
+    by_nodes = {}
+    for n in (1, 2, 4, 8, 16, 32):
+        pps = rate * (1 if n == 1 else n * efficiency)
+        by_nodes[str(n)] = {"pages_per_s": round(pps, 1), "hours": round(pages / pps / 3600, 1)}
+    return {"documents": LIBRARY_DOCUMENTS, "pages": pages, "node": "2 CPUs like this machine",
+            "node_pages_per_s_after_start": round(rate, 2), "two_node_efficiency": round(efficiency, 2),
+            "by_nodes": by_nodes}
+
+
+def ingest_scaling(shared: Path, runs: int) -> dict:
+    out: dict = {}
+    corpus = shared / "corpus"
+    summary = ingest_runs(corpus, [1, 2], ["local", "ray"], ["1x2", "1x1", "2x1"], runs)
+    rows = {str(r["workers"]): r for r in summary["results"]}
+    local2 = rows["2"]["pages_per_s"]
+    out["corpus"] = {**summary, "ray_over_local_2_workers": {k: round(r["pages_per_s"] / local2, 2)
+                                                             for k, r in rows.items() if k.startswith("ray")},
+                     "two_nodes_over_one": round(rows["ray 2x1"]["pages_per_s"] / rows["ray 1x1"]["pages_per_s"], 2)}
+    large = shared / "large" / "DA-619p.pdf"
+    if large.exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / large.name).symlink_to(large.resolve())
+            big = ingest_runs(Path(tmp), [1], ["local"], ["1x1"], 1)
+        big_rows = {str(r["workers"]): r for r in big["results"]}
+        out["DA-619p"] = {**big, "ray_1x1_over_local_1_worker": round(big_rows["ray 1x1"]["pages_per_s"] / big_rows["1"]["pages_per_s"], 2)}
+    out["estimate_100k_documents"] = estimate(rows)
+    for n, e in out["estimate_100k_documents"]["by_nodes"].items():
+        print(f"{n:>3} nodes: {e['pages_per_s']:>7.1f} pages/s  {e['hours']:>7.1f} h for {LIBRARY_DOCUMENTS:,} documents of {PAGES_PER_DOCUMENT} pages")
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", default=str(REPO.parent / "shared"), help="the shared data folder (default: ../shared)")
@@ -287,6 +368,8 @@ def main() -> int:
     parser.add_argument("--collections", nargs="+", default=list(SB.COLLECTIONS), choices=SB.COLLECTIONS)
     parser.add_argument("--skip-relevance", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--ingest-runs", type=int, default=1, help="runs per ingest configuration (median)")
     parser.add_argument("--out", default=str(RESULTS / "scale.json"))
     args = parser.parse_args()
 
@@ -294,13 +377,20 @@ def main() -> int:
     shared_ok = shared if (shared / "bench" / "retrieval").is_dir() else None
     if shared_ok is None:
         print(f"shared data missing: {shared / 'bench' / 'retrieval'} not found (pass --shared PATH); relevance skipped")
+    report: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+                    "ef_search": int(os.environ.get("POLICY_NLP_EF_SEARCH") or 0) or "default"}
+    if not args.skip_ingest:
+        if (shared / "corpus").is_dir():
+            report["ingest"] = ingest_scaling(shared, args.ingest_runs)
+        else:
+            print(f"shared data missing: {shared / 'corpus'} not found; ingest skipped")
+    if args.skip_relevance and args.skip_latency:
+        return _write(report, Path(args.out))
     try:
         server = Server(args.pg_url)
     except Exception as exc:  # no server, nothing to compare: say why
         print(f"no PostgreSQL server ({type(exc).__name__}: {exc}); pass --pg-url or pip install -e '.[postgres]'")
         return 1
-    report: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-                    "ef_search": int(os.environ.get("POLICY_NLP_EF_SEARCH") or 0) or "default"}
     try:
         if not args.skip_relevance and shared_ok:
             report["relevance"] = relevance(shared_ok, server, args.collections)
@@ -311,7 +401,10 @@ def main() -> int:
             report["latency"] = latency(args.sizes, server, args.queries, args.rounds, shared_ok)
     finally:
         server.stop()
-    out = Path(args.out)
+    return _write(report, Path(args.out))
+
+
+def _write(report: dict, out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():  # keep sections of an earlier run that this run skipped
         try:
@@ -320,7 +413,7 @@ def main() -> int:
         except ValueError:
             pass
     out.write_text(json.dumps(report, indent=2))
-    print(json.dumps({k: v for k, v in report.items() if k != "machine"}, indent=2))
+    print(json.dumps({k: v for k, v in report.items() if k not in ("machine", "ingest")}, indent=2))
     print(f"\nwritten: {out}")
     return 0
 

@@ -12,7 +12,8 @@ import numpy as np
 
 from conftest import CORPUS, REPO, make_pdf
 
-from policy_nlp import ingestion, pipeline as pipeline_module
+from policy_nlp import pipeline as pipeline_module
+from policy_nlp.engines import local
 from policy_nlp.ingestion import ingest
 from policy_nlp.store.db import from_blobs
 
@@ -85,7 +86,8 @@ def _ingest_in_subprocess(files, db, chunk_files: int) -> None:
     code = (
         "import sys\n"
         "from policy_nlp import ingestion\n"
-        "ingestion.CHUNK_FILES = int(sys.argv[1])\n"
+        "from policy_nlp.engines import local\n"
+        "local.CHUNK_FILES = int(sys.argv[1])\n"
         "results = ingestion.ingest(sys.argv[3:], sys.argv[2])\n"
         "assert all(r.status == 'added' for r in results), [r.summary() for r in results]\n"
     )
@@ -97,7 +99,7 @@ def _ingest_in_subprocess(files, db, chunk_files: int) -> None:
 
 def test_chunked_embedding_matches_one_document_at_a_time(tmp_path):
     texts = _texts(tmp_path / "texts", 14)
-    _ingest_in_subprocess(texts, tmp_path / "chunked.db", ingestion.CHUNK_FILES)
+    _ingest_in_subprocess(texts, tmp_path / "chunked.db", local.CHUNK_FILES)
     _ingest_in_subprocess(texts, tmp_path / "single.db", 1)
     a, b = _dump(tmp_path / "chunked.db"), _dump(tmp_path / "single.db")
     assert len(a["documents"]) == 14 and len(a["vectors"]) >= 14 and len(a["indicators"]) >= 14
@@ -107,8 +109,8 @@ def test_chunked_embedding_matches_one_document_at_a_time(tmp_path):
 def test_chunks_are_formed_from_small_files_only(tmp_path):
     texts = _texts(tmp_path / "texts", 5)
     pdf = make_pdf(tmp_path / "one.pdf", ["Alpha built 12 roads."])
-    items = [ingestion._Item(p, str(p), p.stat().st_size) for p in [*texts[:3], pdf, *texts[3:]]]
-    assert [len(c) for c in ingestion._chunks(items)] == [3, 1, 2]
+    keys = [str(p) for p in [*texts[:3], pdf, *texts[3:]]]
+    assert [len(c) for c in local._chunks(keys)] == [3, 1, 2]
 
 
 def test_one_failing_document_does_not_cost_its_chunk(tmp_path, db, monkeypatch):

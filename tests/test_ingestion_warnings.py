@@ -10,7 +10,8 @@ import pytest
 
 from conftest import SHARED_CORPUS, make_pdf
 
-from policy_nlp.ingestion import ingest, process_chunk
+from policy_nlp.engines.local import process_chunk
+from policy_nlp.ingestion import ingest
 from policy_nlp.library_warnings import capture_library_warnings
 from policy_nlp.config import load_pipeline
 

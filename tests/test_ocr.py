@@ -16,7 +16,8 @@ from raw_pdf import write_objects
 from policy_nlp.errors import InputError
 from policy_nlp.extract.ocr import MISSING, OCR_FONT, OcrError, words_from_tsv
 from policy_nlp.extract.pdf import extract_pdf
-from policy_nlp.ingestion import ingest, process_chunk
+from policy_nlp.engines.local import process_chunk
+from policy_nlp.ingestion import ingest
 from policy_nlp.store import open_store
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")

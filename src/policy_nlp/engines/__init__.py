@@ -1,7 +1,7 @@
 """Ingest engines: where the pipeline's stages run. Both compose the same stage functions
 (pipeline.py) and hand each processed document back to the caller, which stores it.
 
-- "local": worker processes on this machine (ingestion.py), the default.
+- "local": worker processes on this machine (engines/local.py), the default.
 - "ray": a Ray cluster, through Ray Data (engines/ray.py); the optional extra `policy-nlp[ray]`.
 """
 

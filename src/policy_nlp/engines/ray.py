@@ -31,6 +31,7 @@ from typing import Callable
 from ..config import Pipeline
 from ..errors import InputError
 from . import EngineError
+from .outcomes import failure, stopped, time_limit_s
 
 TASK_RETRIES = 3
 # Reservations are for placement only (each process runs one thread; extraction tasks are capped
@@ -96,12 +97,11 @@ def _extract_one(key: str, data: bytes, pipeline: Pipeline, stages: list[str], k
 
     The bytes are written under the file's own name in a temporary folder, so a worker needs no
     access to the driver's files, and the document is named as the file is."""
-    from ..ingestion import _failure, _stopped, _time_limit_s
     from ..library_warnings import capture_library_warnings
     from ..pipeline import extract, run_stages
     from ..time_limit import TimeLimitExceeded, time_limit
 
-    limit = _time_limit_s(pipeline)
+    limit = time_limit_s(pipeline)
     timings: dict[str, float] = {}
     with capture_library_warnings() as counts, tempfile.TemporaryDirectory(prefix="policy_nlp_") as tmp:
         local = Path(tmp) / Path(key).name
@@ -112,9 +112,9 @@ def _extract_one(key: str, data: bytes, pipeline: Pipeline, stages: list[str], k
                 outcome = extract(local, pipeline)
             outcome.path = key
         except TimeLimitExceeded:
-            outcome = _stopped(key, limit)
+            outcome = stopped(key, limit)
         except Exception as exc:  # a bug or an odd file must not stop the batch
-            outcome = _failure(key, exc)
+            outcome = failure(key, exc)
         timings["extract"] = time.perf_counter() - start
         if kill:
             _kill_if_asked(Path(key).name, kill)  # in the middle of the document: extracted, not segmented
@@ -123,9 +123,9 @@ def _extract_one(key: str, data: bytes, pipeline: Pipeline, stages: list[str], k
                 with time_limit(limit):
                     run_stages([outcome], pipeline, timings, only=stages)
             except TimeLimitExceeded:
-                outcome = _stopped(key, limit)
+                outcome = stopped(key, limit)
             except Exception as exc:
-                outcome = _failure(key, exc)
+                outcome = failure(key, exc)
     if isinstance(outcome, InputError):
         outcome = InputError(key, outcome.reason.replace(str(local), key))
     return _pack(outcome, timings, counts)
@@ -174,7 +174,6 @@ class StageActor:
         return None
 
     def __call__(self, batch: dict) -> dict:
-        from ..ingestion import _failure
         from ..library_warnings import capture_library_warnings
 
         _trace("-".join(self.stages), self.trace)
@@ -192,7 +191,7 @@ class StageActor:
                         own: dict[str, float] = {}
                         failed = self._run([r[0]], own)
                         if failed is not None:
-                            r[0] = _failure(r[0].path, failed)
+                            r[0] = failure(r[0].path, failed)
                         for stage, seconds in own.items():
                             r[1][stage] = r[1].get(stage, 0.0) + seconds
             weights = [len(r[0].passages) + 1 if not isinstance(r[0], InputError) else 1 for r in ok]

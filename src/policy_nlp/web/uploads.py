@@ -82,7 +82,7 @@ class Uploads:
 
     def _child(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            from ..ingestion import _workers_skip_main_script
+            from ..engines.local import _workers_skip_main_script
 
             with _workers_skip_main_script():
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
