@@ -33,8 +33,10 @@ def show(
             "id": document.id, "name": document.name, "stem": document.stem, "path": document.path,
             "sha256": document.sha256, "title": document.title, "pages": document.n_pages, "language": document.language,
             "outline": [h.__dict__ for h in document.outline],
+            "ocr": ocr_summary(document),
             "sections": [
-                {k: v for k, v in s.__dict__.items() if k not in ("blocks",)} | {"text": s.text if text else None}
+                {k: v for k, v in s.__dict__.items() if k not in ("blocks",)}
+                | {"text": s.text if text else None, "ocr": on_ocr_pages(s, document)}
                 for s in document.sections
             ] if sections else None,
             "tables": [{"page": t.page, "rows": t.rows, "caption": t.caption} for t in document.tables],
@@ -54,6 +56,7 @@ def show(
     language = f" · language {document.language}" if document.language else ""
     out.print(f"{document.name} · id {document.id} · {document.n_pages} pages · {len(document.tables)} tables{language}"
               f" · sha256 {document.sha256[:12]}")
+    _print_ocr(out, document)
     if not document.outline:
         out.print("\n(no headings detected)")
         return
@@ -64,6 +67,35 @@ def show(
         out.print(f"  {indent}{number}{h.text}  [dim](p. {h.page})[/dim]", markup=True)
 
 
+def ocr_pages(document) -> list[int]:
+    """The pages read by OCR (the extract stage records them in the document's metadata)."""
+    return [int(n) for n in document.metadata.get("ocr_pages", "").split(",") if n.strip().isdigit()]
+
+
+def ocr_summary(document) -> dict | None:
+    """Which pages OCR read, its mean word confidence and languages; None for a text-layer document."""
+    pages = ocr_pages(document)
+    if not pages:
+        return None
+    confidence = document.metadata.get("ocr_confidence", "")
+    return {"pages": pages, "confidence": float(confidence) if confidence else None,
+            "languages": document.metadata.get("ocr_languages", "")}
+
+
+def on_ocr_pages(section, document) -> bool:
+    """Whether a section's text comes from a page read by OCR: lower confidence in its words and
+    figures than a text layer's (Chinese OCR keeps prose only; its tables are left out)."""
+    return any(section.page_start <= p <= section.page_end for p in ocr_pages(document))
+
+
+def _print_ocr(out, document) -> None:
+    summary = ocr_summary(document)
+    if summary:
+        pages = ", ".join(map(str, summary["pages"]))
+        out.print(f"[yellow]read by OCR: page(s) {pages} (mean word confidence {summary['confidence']:.0f}/100, "
+                  f"{summary['languages'] or 'eng'}): lower confidence than a text layer[/yellow]")
+
+
 def _print_sections(out, document) -> None:
     from rich.table import Table
 
@@ -71,5 +103,7 @@ def _print_sections(out, document) -> None:
     for s in document.sections:
         pages = f"{s.page_start}" if s.page_start == s.page_end else f"{s.page_start}-{s.page_end}"
         label = ("  " * max(0, s.level - 1)) + (f"{s.number} " if s.number else "") + s.heading
-        table.add_row(str(s.level), label, s.role, f"{s.role_confidence:.2f}", s.role_evidence, pages)
+        evidence = f"{s.role_evidence} · OCR (low confidence)" if on_ocr_pages(s, document) else s.role_evidence
+        table.add_row(str(s.level), label, s.role, f"{s.role_confidence:.2f}", evidence, pages)
     out.print(table)
+    _print_ocr(out, document)
