@@ -166,3 +166,19 @@ def test_postgresql_schema_3_store_gets_languages_on_open(library, pg_server):
         assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
         assert {i.stem: i.language for i in store.documents()} == {"zh_report": "zh", "en_report": "en"}
     assert "高端人才短缺" in search("人才", mode="bm25", top=1, db=url)[0].text
+
+
+def test_web_library_and_document_pages_show_the_language(library, tmp_path):
+    pytest.importorskip("fastapi", reason="the web extra is not installed")
+    from fastapi.testclient import TestClient
+
+    from policy_nlp.web import create_app
+
+    with TestClient(create_app(library, cache_dir=tmp_path / "cache")) as client:
+        page = client.get("/").text
+        assert page.count('<td class="language">zh</td>') == 1 and page.count('<td class="language">en</td>') == 1
+        with open_store(library) as store:
+            zh_id = store.resolve("zh_report").id
+        assert "language zh" in client.get(f"/documents/{zh_id}").text
+        listed = {d["stem"]: d["language"] for d in client.get("/api/documents").json()}
+        assert listed == {"zh_report": "zh", "en_report": "en"}
