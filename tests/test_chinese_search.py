@@ -91,6 +91,14 @@ def test_chinese_words_inside_runs_are_found(library, query, expected):
     assert hits and expected in hits[0].text and hits[0].document == "zh_report"
 
 
+def test_chinese_query_words_are_highlighted(library):
+    hit = _bm25(library, "人才 shortage 5G基站")[0]
+    assert "**人才**" in hit.highlighted or "**5G基站**" in hit.highlighted
+    mixed = _bm25(library, "skilled workers 人才")
+    english = next(h for h in mixed if h.document == "en_report")
+    assert "**skilled**" in english.highlighted and english.highlighted.count("**") % 2 == 0
+
+
 def test_a_run_that_is_not_a_word_is_not_a_match(library):
     """Whole runs used to be the only tokens; now a string that straddles two words ("才短") is no
     word of the index (bm25 is over words, not characters)."""

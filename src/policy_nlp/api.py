@@ -42,13 +42,39 @@ def search(query: str, *, lang: str | None = None, top: int = 10, db: str | Path
 
     lang = check_language(lang)
     if lang is None:
-        return run_search(query, top=top, db=db, **options)
+        return mark_chinese_words(run_search(query, top=top, db=db, **options), query)
     with only_language(lang):
         hits = run_search(query, top=max(top, DEPTH), db=db, **options)
     if not hits:
         return []
     languages = passage_languages(db, [h.passage_id for h in hits])
-    return [h for h in hits if languages.get(h.passage_id) == lang][:top]
+    return mark_chinese_words([h for h in hits if languages.get(h.passage_id) == lang][:top], query)
+
+
+def mark_chinese_words(hits, query: str):
+    """Hits whose `highlighted` text marks the query's Chinese words (**人才**): the engine marks
+    words by English stems, which a run of Chinese characters never matches."""
+    from .language import has_han
+
+    if not hits or not has_han(query):
+        return hits
+    import re
+
+    from .wordseg import query_words
+
+    words = sorted({w for w in query_words(query) if has_han(w)}, key=len, reverse=True)
+    if not words:
+        return hits
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    for hit in hits:
+        hit.highlighted = _mark_outside(hit.highlighted, pattern)
+    return hits
+
+
+def _mark_outside(text: str, pattern) -> str:
+    """Mark the pattern's matches in the parts of `text` not already marked (the engine's English words)."""
+    parts = text.split("**")
+    return "**".join(p if i % 2 else pattern.sub(lambda m: f"**{m.group(0)}**", p) for i, p in enumerate(parts))
 
 
 def passage_languages(db, ids) -> dict[int, str]:
