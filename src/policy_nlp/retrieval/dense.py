@@ -120,6 +120,7 @@ def document_scores(index: DenseIndex, query: np.ndarray, best: int = 3) -> dict
 
 
 _CACHE: dict[str, DenseIndex] = {}
+_MODEL_CACHE: dict[tuple[str, str], DenseIndex] = {}
 
 
 def sidecar_dir(db: Path) -> Path:
@@ -148,6 +149,55 @@ def load_index(store, use_sidecar: bool = True) -> DenseIndex:
     return index
 
 
+def load_model_index(store, model: str, use_sidecar: bool = True) -> DenseIndex:
+    """The dense index of the passages of documents embedded with `model`, in a store that holds
+    several models (English documents on the English model, Chinese ones on a multilingual one):
+    their vectors differ in length and meaning, so each model gets a matrix of its own. Cached per
+    process and kept as a sidecar `<key>-<model>` like the single-model index."""
+    from ..errors import StoreError
+    from .backends import search_backend
+
+    if store.backend != "sqlite":
+        raise StoreError(f"{store.path}: dense search over several embedding models needs a SQLite store "
+                         f"(this one holds {', '.join(store.embed_models())}); run `policy-nlp reindex` with one model")
+    backend = search_backend(store)
+    path = str(Path(store.path).resolve())
+    with backend.snapshot(store):
+        key = f"{backend.index_key(store)}-{_safe(model)}"
+        cached = _MODEL_CACHE.get((path, model))
+        if cached is not None and cached.key == key:
+            return cached
+        index = _open_sidecar(sidecar_dir(Path(path)) / key, key) if use_sidecar else None
+        if index is None:
+            index = DenseIndex(key=key, **_read_model_vectors(store, model))
+            if use_sidecar:
+                _write_sidecar(Path(path), key, index, keep_prefix=key.rsplit("-", 1)[0])
+    _MODEL_CACHE[(path, model)] = index
+    return index
+
+
+def _safe(model: str) -> str:
+    import re
+
+    return re.sub(r"[^A-Za-z0-9_.]+", "_", model)[-40:]
+
+
+def _read_model_vectors(store, model: str) -> dict:
+    """The index arrays of one model's documents (SQLite). Read whole: stores of several models are
+    mixed-language libraries; the block-wise reader of one large model is sqlite_index.read_vectors."""
+    from ..store.db import from_blobs
+
+    rows = store.conn.execute(
+        "SELECT p.id, p.doc_id, p.role, coalesce(d.year, -1), p.embedding FROM passages p JOIN documents d ON d.id = p.doc_id"
+        " WHERE p.embedding IS NOT NULL AND d.embed_model = ? ORDER BY p.id", (model,)).fetchall()
+    names: dict[str, int] = {}
+    codes = [names.setdefault(r[2], len(names)) for r in rows]
+    vectors = from_blobs([r[4] for r in rows]) if rows else np.zeros((0, 0), dtype=np.float32)
+    return dict(ids=np.array([r[0] for r in rows], dtype=np.int64), doc_ids=np.array([r[1] for r in rows], dtype=np.int64),
+                years=np.array([r[3] for r in rows], dtype=np.int32), role_codes=np.array(codes, dtype=np.int16),
+                role_names=list(names), vectors=vectors, source="sqlite")
+
+
 # -- sidecar ------------------------------------------------------------------------------------
 
 _ARRAYS = ("ids", "doc_ids", "years", "role_codes", "vectors")
@@ -168,8 +218,9 @@ def _open_sidecar(folder: Path, key: str) -> DenseIndex | None:
     return DenseIndex(key=key, role_names=roles, source="sidecar", **arrays)
 
 
-def _write_sidecar(db: Path, key: str, index: DenseIndex) -> bool:
-    """Write the index as a sidecar (temporary folder, then rename); False when that is not possible."""
+def _write_sidecar(db: Path, key: str, index: DenseIndex, keep_prefix: str | None = None) -> bool:
+    """Write the index as a sidecar (temporary folder, then rename); False when that is not possible.
+    `keep_prefix`: sidecars of the same store contents for other models are kept."""
     root = sidecar_dir(db)
     final = root / key
     tmp = root / f".tmp-{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -195,18 +246,18 @@ def _write_sidecar(db: Path, key: str, index: DenseIndex) -> bool:
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
         return False
-    _remove_stale(root, keep=key)
+    _remove_stale(root, keep=key, keep_prefix=keep_prefix)
     return True
 
 
-def _remove_stale(root: Path, keep: str) -> None:
+def _remove_stale(root: Path, keep: str, keep_prefix: str | None = None) -> None:
     now = time.time()
     try:
         entries = list(root.iterdir())
     except OSError:
         return
     for entry in entries:
-        if entry.name == keep:
+        if entry.name == keep or (keep_prefix and entry.name.startswith(keep_prefix + "-")):
             continue
         if entry.name.startswith(".tmp-"):
             try:

