@@ -104,3 +104,85 @@ COUNTERPARTS = {
     "技术改造项目": "70000", "技术改造投资": "3 trillion yuan", "柴油机热效率": "thermal efficiency",
     "省级技术创新项目": "4000 provincial-level technological innovation projects",
 }
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def score(rows: list[dict], gold: list[dict], zh_stem: str, en_stem: str) -> dict:
+    """Shared indicators aligned: a gold figure counts when one row pairs a Chinese figure of its value
+    and kind whose printed form holds the gold's with the English figure of that value whose
+    sentence holds the counterpart words (each row counts once)."""
+    used, right, missed = set(), 0, []
+    for g in gold:
+        words = COUNTERPARTS[g["subject"]]
+        hit = None
+        for k, row in enumerate(rows):
+            zh, en = row["values"].get(zh_stem), row["values"].get(en_stem)
+            if k in used or not zh or not en:
+                continue
+            if (_same(zh["value"], g["value"]) and g["raw_text"] in zh["raw_text"] and _same(en["value"], g["value"])
+                    and words in " ".join(en["sentence"].split())):
+                hit = k
+                break
+        if hit is None:
+            missed.append(f"{g['raw_text']} {g['subject']} ~ {words}")
+        else:
+            used.add(hit)
+            right += 1
+    wrong = [f"{r['values'][zh_stem]['raw_text']} ~ {r['values'][en_stem]['raw_text']}" for k, r in enumerate(rows)
+             if k not in used and zh_stem in r["values"] and en_stem in r["values"]]
+    return {"shared": len(gold), "aligned": right, "share": round(right / len(gold), 4) if gold else 0.0,
+            "rows": len(rows), "other_rows": wrong, "missed": missed}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", default=str(REPO.parent / "shared"))
+    ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--out", default=str(OUT))
+    args = ap.parse_args()
+    english = Path(args.shared) / "corpus" / "industrial_intelligence_shandong.pdf"
+    if not english.exists():
+        print(f"{english}: missing (needs ../shared/corpus)", file=sys.stderr)
+        return 2
+    import time
+
+    from policy_nlp import compare
+    from policy_nlp.ingestion import ingest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        pdf, gold = render_chinese(tmp)
+        db = tmp / "pair.db"
+        for result in ingest([str(pdf), str(english)], db=db):
+            if getattr(result, "error", None):
+                print(f"ingest failed: {result.error}", file=sys.stderr)
+                return 1
+        start = time.perf_counter()
+        result = compare([STEM, english.stem], db=db)
+        seconds = time.perf_counter() - start
+    report = {"chinese": f"{STEM}.pdf (rendered)", "english": english.name,
+              "indicators": score(result.indicators, gold, STEM, english.stem),
+              "passage_pairs": len(result.pairs), "threshold": result.threshold, "threshold_source": result.threshold_source,
+              "unique": {stem: len(rows) for stem, rows in result.unique.items()}, "compare_s": round(seconds, 1),
+              "pairs_sample": [f"{p['similarity']:.2f} {p['a']['text'][:40]} ~ {p['b']['text'][:60]}" for p in result.pairs[:12]]}
+    ind = report["indicators"]
+    print(f"shared indicators aligned: {ind['aligned']}/{ind['shared']} ({100 * ind['share']:.1f} %, target >= 80 %); "
+          f"{len(ind['other_rows'])} other rows; {report['passage_pairs']} passage pairs across the languages "
+          f"(threshold {report['threshold']}, {report['threshold_source']}); compare {report['compare_s']} s")
+    if args.verbose:
+        for line in ind["missed"]:
+            print("  missed:", line)
+        for line in ind["other_rows"]:
+            print("  other row:", line)
+        for line in report["pairs_sample"]:
+            print("  pair:", line)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
