@@ -33,6 +33,12 @@ from .lexical import LANGUAGE_FILTER, query_tokens, stopwords
 
 EF_SEARCH_ENV = "POLICY_NLP_EF_SEARCH"
 DEFAULT_EF_SEARCH = 100  # measured: recall@10 against exact search in benchmarks/scale.py
+# Dense candidates taken from the HNSW index, whatever depth the engine asks for (1,000 a side).
+# Measured on clustered vectors (benchmarks/scale.py): at 1M passages PostgreSQL's planner left
+# the index for LIMIT 1000 and compared every vector (320 ms a query), while LIMIT 200 stayed on
+# it (1 ms); at 100k the top 1,000 took 8-51 ms against 1 ms for 200. Passages below the 200th
+# by cosine barely move a fused top 10 (nDCG@10 on CISI, CRAN and MED: benchmarks/scale.py).
+HNSW_DEPTH = 200
 K1, B = 1.2, 0.75  # FTS5's bm25 defaults
 _FETCH_ROWS = 20_000
 
@@ -165,10 +171,12 @@ def halfvec_text(vector) -> str:
 
 def dense(store, vector, k: int, role: str | None = None, doc_id: int | None = None, year: int | None = None,
           ef: int | None = None, exact: bool = False, lang: str | None = None) -> list[tuple[int, float]]:
-    """(passage id, cosine) best first: the server's HNSW search, filtered in SQL; `exact` scans
-    every vector instead (what recall is measured against)."""
+    """(passage id, cosine) best first: the server's HNSW search, filtered in SQL, at most
+    HNSW_DEPTH of them; `exact` scans every vector instead (what recall is measured against)."""
     if k <= 0:
         return []
+    if not exact:
+        k = min(k, HNSW_DEPTH)
     filters, args = _filters(role, doc_id, year, lang)
     conn = store.conn
     with conn.transaction():  # SET LOCAL lasts until its end (a savepoint inside a snapshot)
