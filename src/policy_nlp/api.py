@@ -33,8 +33,9 @@ def search(query: str, *, lang: str | None = None, top: int = 10, db: str | Path
     """Passages that answer `query`, best first, like `policy-nlp search` (options: mode, role,
     doc, year, pipeline, as retrieval.search takes them). `lang` ("zh" | "en") keeps passages of
     that language only: the back ends filter their bm25 candidates (and PostgreSQL its dense ones)
-    in SQL; the in-process dense index of a SQLite store has no language column, so there the
-    ranking is read deeper and the other language's hits are dropped after it."""
+    in SQL. The in-process dense index of a SQLite store has no language column: where the store
+    holds passages of both languages, the ranking is read deeper (ten times `top`, then the
+    engine's whole depth if that was not enough) and the other language's hits dropped after it."""
     from .language import check_language
     from .retrieval import search as run_search
     from .retrieval.engine import DEPTH
@@ -43,12 +44,33 @@ def search(query: str, *, lang: str | None = None, top: int = 10, db: str | Path
     lang = check_language(lang)
     if lang is None:
         return mark_chinese_words(run_search(query, top=top, db=db, **options), query)
-    with only_language(lang):
-        hits = run_search(query, top=max(top, DEPTH), db=db, **options)
-    if not hits:
+    plan = _language_plan(db, lang)
+    if plan == "none":
         return []
-    languages = passage_languages(db, [h.passage_id for h in hits])
-    return mark_chinese_words([h for h in hits if languages.get(h.passage_id) == lang][:top], query)
+    with only_language(lang):
+        if plan == "sql" or options.get("mode") == "bm25":
+            return mark_chinese_words(run_search(query, top=top, db=db, **options), query)
+        kept: list = []
+        for depth in (max(top, 10 * top), max(top, DEPTH)):
+            hits = run_search(query, top=depth, db=db, **options)
+            languages = passage_languages(db, [h.passage_id for h in hits]) if hits else {}
+            kept = [h for h in hits if languages.get(h.passage_id) == lang]
+            if len(kept) >= top or len(hits) < depth:
+                break
+    return mark_chinese_words(kept[:top], query)
+
+
+def _language_plan(db, lang: str) -> str:
+    """How a search limited to `lang` runs: "sql" when the back end filters every candidate list
+    itself (PostgreSQL) or the store holds no passage of another language, "none" when it holds
+    none of `lang`, else "post" (filter the ranking afterwards)."""
+    with open_store(db, create=False) as store:
+        if store.backend != "sqlite":
+            return "sql"
+        has = lambda sql: store.conn.execute(f"SELECT EXISTS (SELECT 1 FROM passages WHERE {sql})", (lang,)).fetchone()[0]  # noqa: E731
+        if not has("language = ?"):
+            return "none"
+        return "post" if has("language != ?") else "sql"
 
 
 def mark_chinese_words(hits, query: str):

@@ -169,11 +169,13 @@ CREATE INDEX IF NOT EXISTS document_names_doc ON document_names(doc_id);
 CREATE INDEX IF NOT EXISTS document_names_name ON document_names(name);
 CREATE INDEX IF NOT EXISTS document_names_stem ON document_names(stem);
 """
+# passages_language: `search --lang` asks whether a store holds passages of a language at all.
 # bm25's index (FTS5). Its external content is a view giving each passage's indexed text: the
 # words of a Chinese passage as wordseg.py cut them (fts_text), else the text itself, so the
 # index and its content agree (FTS5's integrity-check, 'rebuild') while the stored text stays as
 # printed. English passages have no fts_text: their index is what it was before languages.
 _FTS_SCHEMA = """
+CREATE INDEX IF NOT EXISTS passages_language ON passages(language);
 CREATE VIEW IF NOT EXISTS passages_fts_source AS SELECT id, coalesce(fts_text, text) AS text FROM passages;
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     text, content='passages_fts_source', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
