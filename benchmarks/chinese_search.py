@@ -202,9 +202,10 @@ def engine_modes(pdfs: list[Path], queries: list[dict], folder: Path) -> dict:
 
     db = folder / "mixed.db"
     start = time.perf_counter()
-    for result in ingest([str(p) for p in pdfs], db=db, force=True):
-        if getattr(result, "error", None):
-            print(f"  ingest failed: {result.error}", file=sys.stderr)
+    if not db.exists():  # --keep: a store ingested by an earlier run is searched again
+        for result in ingest([str(p) for p in pdfs], db=db, force=True):
+            if getattr(result, "error", None):
+                print(f"  ingest failed: {result.error}", file=sys.stderr)
     ingest_s = time.perf_counter() - start
     import sqlite3
 
@@ -285,6 +286,7 @@ def main() -> int:
     ap.add_argument("--shared", default=str(REPO.parent / "shared"))
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--skip-engine", action="store_true", help="models only, no ingest through policy_nlp")
+    ap.add_argument("--keep", metavar="DIR", help="render and ingest into DIR and keep it (a later run reuses the store)")
     ap.add_argument("--english", metavar="MODELS", help="only: dense nDCG@10 of these models on CISI, CRAN, MED")
     ap.add_argument("--out", default=str(OUT))
     args = ap.parse_args()
@@ -301,7 +303,8 @@ def main() -> int:
     pairs = read_jsonl(GOLD / "parallel.jsonl")
     report: dict = {"queries": len(queries), "pairs": len(pairs), "models": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+        tmp = Path(args.keep) if args.keep else Path(tmp)
+        tmp.mkdir(parents=True, exist_ok=True)
         pdfs = build_corpus(shared, tmp)
         passages = segment_corpus(pdfs)
         report["corpus"] = {"documents": [p.name for p in pdfs], "passages": len(passages)}
@@ -309,7 +312,7 @@ def main() -> int:
         report["gold_problems"] = problems
         for line in problems:
             print("gold:", line, file=sys.stderr)
-        for name in args.models.split(","):
+        for name in [m for m in args.models.split(",") if m]:
             t = time.perf_counter()
             result = model_dense(name, queries, passages, pairs)
             result["installed_mb"] = installed_mb(PACKAGES.get(name, name))

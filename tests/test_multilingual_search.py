@@ -158,3 +158,14 @@ def test_similar_in_a_library_of_two_models(mixed_store):
     assert [r["document"] for r in rows] == ["shandong_zh"]  # the English model does not read Chinese
     rows = similar(text="river walls and pumping stations", db=mixed_store)
     assert {r["document"] for r in rows} == {"shandong_zh", "flood_en"}
+
+
+def test_hybrid_does_not_hold_a_passage_in_another_language_against_bm25():
+    from policy_nlp.retrieval.engine import fuse
+
+    lexical = [(1, 9.0), (2, 3.0)]  # English passages an English query's words matched
+    dense = [(10, 0.6), (1, 0.5), (2, 0.1)]  # 10: a Chinese passage bm25 cannot see
+    assert fuse(lexical, dense)[0][0] == 1  # absent from bm25, 10 takes its floor
+    fused = dict(fuse(lexical, dense, unseen=frozenset({10})))
+    assert fused[10] == 1.0  # its dense score alone (min-max: the best)
+    assert max(fused, key=fused.get) == 10

@@ -134,9 +134,13 @@ def _zscore(values: dict) -> dict:
     return {key: (v - mean) / sd if sd > 0 else 0.0 for key, v in values.items()}
 
 
-def fuse(lexical: Scored, dense: Scored, settings: Ranking | float = RANKING) -> Scored:
+def fuse(lexical: Scored, dense: Scored, settings: Ranking | float = RANKING, unseen: frozenset = frozenset()) -> Scored:
     """One ranking from two. rrf: sum of 1 / (k + rank); minmax / zscore: weighted sum of the
-    normalised scores, a passage missing from one list taking that list's lowest value."""
+    normalised scores, a passage missing from one list taking that list's lowest value.
+
+    `unseen`: passages the lexical side cannot judge (written in another language than the query:
+    an English query's words never occur in a Chinese passage). Their absence from the bm25 list
+    says nothing, so they keep their dense score alone instead of taking the lexical floor."""
     if not isinstance(settings, Ranking):  # fuse(a, b, k): the older signature
         settings = Ranking(fusion="rrf", rrf_k=float(settings))
     if settings.fusion == "rrf":
@@ -151,7 +155,8 @@ def fuse(lexical: Scored, dense: Scored, settings: Ranking | float = RANKING) ->
     lex, den = norm(dict(lexical)), norm(dict(dense))
     lex_floor, den_floor = min(lex.values(), default=0.0), min(den.values(), default=0.0)
     w = settings.lexical_weight
-    scores = {pid: w * lex.get(pid, lex_floor) + (1 - w) * den.get(pid, den_floor) for pid in dict.fromkeys([*lex, *den])}
+    scores = {pid: den.get(pid, den_floor) if pid in unseen and pid not in lex else
+              w * lex.get(pid, lex_floor) + (1 - w) * den.get(pid, den_floor) for pid in dict.fromkeys([*lex, *den])}
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
@@ -172,15 +177,16 @@ def spread(ranking: Scored, doc_of: dict[int, int], per_document: int) -> Scored
     return first + later
 
 
-def rank(lexical: Scored, dense: Scored, doc_of: dict[int, int], mode: str, settings: Ranking = RANKING) -> Scored:
-    """The final ranking of one mode from its candidate lists."""
+def rank(lexical: Scored, dense: Scored, doc_of: dict[int, int], mode: str, settings: Ranking = RANKING,
+         unseen: frozenset = frozenset()) -> Scored:
+    """The final ranking of one mode from its candidate lists (`unseen`: see fuse)."""
     if mode == "bm25" or not dense:
         ranked = document_aware(lexical, doc_of, settings)
     elif mode == "dense" or not lexical:
         ranked = document_aware(dense, doc_of, settings, settings.dense_doc_weight)
     else:
         ranked = fuse(document_aware(lexical, doc_of, settings),
-                      document_aware(dense, doc_of, settings, settings.dense_doc_weight), settings)
+                      document_aware(dense, doc_of, settings, settings.dense_doc_weight), settings, unseen)
     return spread(ranked, doc_of, settings.per_document)
 
 
@@ -307,6 +313,18 @@ def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
     return lexical, dense, doc_of
 
 
+def other_language(store, backend, query: str, dense: Scored) -> frozenset:
+    """Dense candidates in another language than the query (only in a library of two models:
+    with one model, every passage is the query's business as before)."""
+    from ..language import detect_language
+
+    if len(store.embed_models()) < 2 or not dense or not hasattr(backend, "passage_languages"):
+        return frozenset()
+    language = detect_language(query) or "en"
+    languages = backend.passage_languages(store, [pid for pid, _ in dense])
+    return frozenset(pid for pid, lang in languages.items() if lang and lang != language)
+
+
 def highlight(text: str, query: str) -> str:
     """Mark words sharing a stem-like prefix with a query word (talent ~ talents, shortage ~ shortages)."""
     stems = {w.lower()[: max(4, len(w) - 3)] for w in re.findall(r"\w+", query) if len(w) > 2}
@@ -344,7 +362,8 @@ def search(
         with backend.snapshot(store):  # an ingest meanwhile cannot remove a passage we rank
             doc_id = store.resolve(doc).id if doc is not None else None
             lexical, dense, doc_of = candidates(store, query, mode, max(top, DEPTH), pipeline, role, doc_id, year)
-            ranked = rank(lexical, dense, doc_of, mode)[:top]
+            unseen = other_language(store, backend, query, dense) if mode == "hybrid" and lexical else frozenset()
+            ranked = rank(lexical, dense, doc_of, mode, RANKING, unseen)[:top]
             rows = backend.passage_rows(store, [pid for pid, _ in ranked]) if ranked else {}
     lex = {pid: (i, s) for i, (pid, s) in enumerate(lexical, start=1)}
     sem = {pid: (i, s) for i, (pid, s) in enumerate(dense, start=1)}
