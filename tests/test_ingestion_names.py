@@ -165,7 +165,7 @@ def test_schema_1_store_is_upgraded_on_open(small_pdfs, db):
     conn.commit()
     conn.close()
     with open_store(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert store.resolve("beta").name == "beta.pdf"
     renamed = small_pdfs[1].with_name("beta_v2.pdf")
     small_pdfs[1].rename(renamed)
@@ -182,7 +182,7 @@ def test_schema_2_store_gains_heading_evidence_on_open(db):
     conn.commit()
     conn.close()
     with open_store(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 5
         outline = store.load(paper.stem).outline
         assert outline and all(h.evidence == "" for h in outline)  # stored before: unknown
     ingest([paper], db, force=True)
@@ -203,5 +203,5 @@ def test_schema_3_store_marks_its_table_rows_on_open(db):
     conn.commit()
     conn.close()
     with open_store(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 5
         assert [p.kind for p in store.load(paper.stem).passages] == kinds  # known by their "[table N]" path

@@ -179,7 +179,7 @@ def test_an_older_schema_is_migrated(pg_server):
     with open_store(url) as store:
         names = {r[0] for r in store.conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'passages'")}
         assert {"passages_tsv", "passages_embedding_hnsw"} <= names
-        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
         postings, passages = store.conn.execute(
             "SELECT (SELECT count(DISTINCT passage_id) FROM passage_terms), (SELECT count(*) FROM passages WHERE tokens > 0)").fetchone()
         assert postings == passages > 0

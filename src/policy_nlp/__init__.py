@@ -28,7 +28,7 @@ _PUBLIC = {
     "delete": (".api", "delete"),
     "open_store": (".store", "open_store"),
     "copy_library": (".store.transfer", "copy_library"),
-    "search": (".retrieval", "search"),
+    "search": (".api", "search"),
     "compare": (".comparison", "compare"),
     "similar": (".comparison", "similar"),
     "Document": (".model", "Document"),
