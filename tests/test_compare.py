@@ -299,6 +299,8 @@ def test_sentence_vectors_are_cached_in_the_store(db, pair, monkeypatch):
     monkeypatch.setattr(embed, "load_embedder", no_model)
     again = compare([A, B], db=db)
     assert again.unique == pair.unique
+    # the same figures, not only the same labels: fresh vectors are used at the cache's precision
+    assert again.similarity == pair.similarity and again.pairs == pair.pairs
 
 
 def test_python_api_compare_is_callable_like_the_cli(db, pair):

@@ -120,6 +120,10 @@ def _encoder(model: str, store=None, batch_size: int = 32, backend: str | None =
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
             fresh = load_embedder(model, backend).encode(missing, batch_size=batch_size)
+            if store is not None:
+                # The cache keeps float16: used at that precision from the first run on, a
+                # comparison gives the same figures the first time and every time after.
+                fresh = np.asarray(fresh, dtype=np.float16).astype(np.float32)
             known.update(zip(missing, fresh))
             if store is not None:
                 store.cache_vectors(model, missing, fresh)
