@@ -235,3 +235,12 @@ def test_cli_on_postgresql(pg_server, tmp_path):
     assert pdf.stem not in _cli(tmp_path, "docs", "--db", url).stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["i.csv"]
     assert REPO.joinpath("postgresql:").exists() is False
+
+
+def test_documents_carry_the_pipeline_they_were_ingested_with(target, samples):
+    """Provenance through the contract (DocumentInfo.pipeline), which `copy` reads rather than
+    each back end's SQL."""
+    with open_store(target) as store:
+        doc_id, _ = store.put_document(samples[0], pipeline="provenance-test")
+        assert store.resolve(doc_id).pipeline == "provenance-test"
+        assert [info.pipeline for info in store.documents()] == ["provenance-test"]

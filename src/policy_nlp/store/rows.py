@@ -34,7 +34,8 @@ INDICATOR_COLUMNS = ("doc_id", "seq", "page", "section", "section_role", "indica
                      "low", "high", "period", "place", "change", "raw_text", "sentence", "start", "end", "embedding")
 # The indicator fields of model.Indicator, in the order of INDICATOR_COLUMNS.
 INDICATOR_FIELDS = INDICATOR_COLUMNS[2:-1]
-INFO_COLUMNS = ("id", "path", "name", "stem", "sha256", "title", "n_pages", "n_blocks", "n_chars", "ingested_at", "language")
+INFO_COLUMNS = ("id", "path", "name", "stem", "sha256", "title", "n_pages", "n_blocks", "n_chars", "ingested_at", "language",
+                "pipeline")
 
 # Pages whose text layer does not decode, "2,5", kept with the document's metadata rather than in
 # a column of `pages`: a per-document fact that needs no schema version of its own (stores and the
@@ -54,7 +55,8 @@ class DocumentInfo:
     n_blocks: int
     n_chars: int
     ingested_at: str
-    language: str = ""  # "zh" | "en" (language.py); "" for a document stored before languages were
+    language: str = ""  # "zh" | "en" (language.py); "" for a document stored before languages were recorded
+    pipeline: str = ""  # the pipeline name it was ingested with (provenance; `copy` carries it)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)

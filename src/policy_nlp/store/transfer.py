@@ -157,10 +157,8 @@ def _copy_one(src: DocumentStore, dst: DocumentStore, info: rows.DocumentInfo, d
 
 
 def _pipeline(store: DocumentStore, doc_id: int) -> str:
-    """The pipeline a document was ingested with (the contract's load does not carry it)."""
-    mark = "?" if store.backend == "sqlite" else "%s"
-    row = store.conn.execute(f"SELECT pipeline FROM documents WHERE id = {mark}", (doc_id,)).fetchone()
-    return row[0] if row else ""
+    """The pipeline a document was ingested with."""
+    return store.resolve(doc_id).pipeline
 
 
 def same_store(a: str | Path, b: str | Path) -> bool:
