@@ -287,18 +287,23 @@ def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
                role=None, doc_id=None, year=None) -> tuple[Scored, Scored, dict[int, int]]:
     """(bm25 list, dense list, passage id -> document id) for one query, inside the caller's snapshot."""
     backend = search_backend(store)
-    lexical = backend.lexical(store, query, depth, role, doc_id, year) if mode in ("bm25", "hybrid") else []
+    doc_of: dict[int, int] = {}
+    models = query_models(store, pipeline) if mode in ("dense", "hybrid") else []
+    # The in-process dense index knows the document of every embedded passage; otherwise the back
+    # end reports documents with its candidates (one query less than asking for them afterwards).
+    in_process = len(models) == 1 and not hasattr(backend, "dense")
+    lexical = (backend.lexical(store, query, depth, role, doc_id, year, documents=None if in_process else doc_of)
+               if mode in ("bm25", "hybrid") else [])
     dense: Scored = []
     index = None
-    doc_of: dict[int, int] = {}
-    if mode in ("dense", "hybrid"):
-        models = query_models(store, pipeline)
+    if models:
         if len(models) > 1:
-            dense, doc_of = _dense_over_models(store, query, models, depth, pipeline, role, doc_id, year)
+            dense, dense_docs = _dense_over_models(store, query, models, depth, pipeline, role, doc_id, year)
+            doc_of.update(dense_docs)
         else:
             vector = _encode(pipeline.stage("embed"), query, models[0])
             if hasattr(backend, "dense"):  # the server searches its own index (PostgreSQL: HNSW), no vectors read here
-                dense = backend.dense(store, vector, depth, role, doc_id, year)
+                dense = backend.dense(store, vector, depth, role, doc_id, year, documents=doc_of)
             else:
                 from .dense import load_index
 
@@ -306,7 +311,7 @@ def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
                 dense = index.search(vector, depth, index.mask(role, doc_id, year))
     pids = list(dict.fromkeys([pid for pid, _ in lexical] + [pid for pid, _ in dense]))
     if index is not None:
-        doc_of = {pid: d for pid, d in zip(pids, index.doc_of(pids)) if d >= 0}
+        doc_of.update((pid, d) for pid, d in zip(pids, index.doc_of(pids)) if d >= 0)
     missing = [pid for pid in pids if pid not in doc_of]
     if missing:
         doc_of.update(backend.passage_documents(store, missing))

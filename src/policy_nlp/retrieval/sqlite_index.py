@@ -49,10 +49,14 @@ def _filters(role: str | None, doc_id: int | None, year: int | None, lang: str |
 
 
 def lexical(store, query: str, k: int, role: str | None = None, doc_id: int | None = None,
-            year: int | None = None, lang: str | None = None) -> list[tuple[int, float]]:
-    """(passage id, bm25) best first, filtered in SQL."""
+            year: int | None = None, lang: str | None = None, documents: dict | None = None) -> list[tuple[int, float]]:
+    """(passage id, bm25) best first, filtered in SQL; `documents` (when given) gets each
+    passage's document id."""
     where, args = _filters(role, doc_id, year, lang)
-    return bm25_search(store.conn, query, k, where, args)
+    ranking = bm25_search(store.conn, query, k, where, args)
+    if documents is not None and ranking:
+        documents.update(passage_documents(store, [pid for pid, _ in ranking]))
+    return ranking
 
 
 def _json_list(values) -> str:

@@ -25,9 +25,11 @@ row for row as from SQLite. What differs, and why:
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import re
+import threading
 import time
 from typing import TYPE_CHECKING, Iterator
 
@@ -328,10 +330,13 @@ class PostgresStore:
         self.url = url
         self.path = public_url(url)
         self.conn = conn
+        self.pid = os.getpid()  # a forked child must not reuse its parent's socket (see _release)
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
-        self.conn.close()
+        """Give the connection back for the next open_postgres of this URL in this process (see
+        _IDLE), or close it when it cannot be reused."""
+        _release(self.url, self.conn, self.pid)
 
     def __enter__(self) -> "PostgresStore":
         return self
@@ -706,6 +711,55 @@ def _cache_keys_only_in(cur, ids: list[int]) -> set[bytes]:
 
 # -- opening -------------------------------------------------------------------------------------
 
+# Connections given back by PostgresStore.close, per URL, for the next open_postgres of the same
+# process: a search opens the store once per call (the Python API, the web server), and
+# connecting plus the schema check took 4-5 ms of a ~50 ms search at 100k passages
+# (benchmarks/scale.py). Only connections idle outside a transaction are kept, a few per URL;
+# one is checked by the schema query before reuse and dropped if that fails.
+_IDLE: dict[str, list] = {}
+_IDLE_LOCK = threading.Lock()
+_IDLE_PER_URL = 4
+
+
+def _release(url: str, conn, pid: int) -> None:
+    import psycopg
+
+    if pid != os.getpid():
+        return  # the parent's connection: closing it here would end the parent's session too
+    if not conn.closed and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        with _IDLE_LOCK:
+            idle = _IDLE.setdefault(url, [])
+            if len(idle) < _IDLE_PER_URL:
+                idle.append((pid, conn))
+                return
+    conn.close()
+
+
+def _reused(url: str):
+    """An idle connection to `url` opened by this process, or None."""
+    with _IDLE_LOCK:
+        idle = _IDLE.get(url) or []
+        while idle:
+            pid, conn = idle.pop()
+            if not conn.closed and pid == os.getpid():
+                return conn
+    return None
+
+
+def close_idle_connections() -> None:
+    """Close the connections kept for reuse (at exit, or before dropping a database)."""
+    with _IDLE_LOCK:
+        conns = [conn for idle in _IDLE.values() for pid, conn in idle if pid == os.getpid()]
+        _IDLE.clear()
+    for conn in conns:
+        try:
+            conn.close()
+        except Exception:  # closing at exit: nothing to report to
+            pass
+
+
+atexit.register(close_idle_connections)
+
 def open_postgres(url: str, create: bool = True) -> PostgresStore:
     """Connect, and create or upgrade the schema on first use (under an advisory lock, so two
     machines starting at once create it once)."""
@@ -714,6 +768,16 @@ def open_postgres(url: str, create: bool = True) -> PostgresStore:
     except ImportError:
         raise StoreError("PostgreSQL stores need psycopg: pip install 'policy-nlp[postgres]'") from None
     shown = public_url(url)
+    conn = _reused(url)
+    if conn is not None:
+        try:
+            _check_or_create_schema(conn, shown, create)
+            return PostgresStore(url, conn)
+        except (psycopg.OperationalError, psycopg.InterfaceError):  # the server went away meanwhile
+            conn.close()
+        except BaseException:
+            conn.close()
+            raise
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=30)
     except psycopg.Error as exc:
