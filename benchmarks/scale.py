@@ -291,7 +291,7 @@ def measure(sqlite_path: Path, url: str, dim: int, n_queries: int, rounds: int, 
         _, out["pg_dense_hnsw_top10_role"] = _timed(lambda v: postgres_index.dense(pg, v, 10, role="recommendation"),
                                                     list(vectors), rounds)
         recall = {}
-        for ef in (40, 100, 200, 400):
+        for ef in (40, 100, 200, 400, 800):
             found, timing = _timed(lambda v, ef=ef: postgres_index.dense(pg, v, 10, ef=ef), list(vectors), 1)
             hits = [len({p for p, _ in a} & {p for p, _ in b}) / 10 for a, b in zip(found, exact)]
             recall[str(ef)] = {"recall@10": round(float(np.mean(hits)), 4), **timing}

@@ -161,11 +161,12 @@ def test_schema_1_store_is_upgraded_on_open(small_pdfs, db):
     conn.execute("DROP TABLE document_names")
     conn.execute("ALTER TABLE headings DROP COLUMN evidence")  # schema 3's
     conn.execute("ALTER TABLE passages DROP COLUMN kind")  # schema 4's
+    conn.execute("ALTER TABLE indicators DROP COLUMN base")  # schema 6's
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
     with open_store(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         assert store.resolve("beta").name == "beta.pdf"
     renamed = small_pdfs[1].with_name("beta_v2.pdf")
     small_pdfs[1].rename(renamed)
@@ -178,11 +179,12 @@ def test_schema_2_store_gains_heading_evidence_on_open(db):
     conn = sqlite3.connect(db)
     conn.execute("ALTER TABLE headings DROP COLUMN evidence")
     conn.execute("ALTER TABLE passages DROP COLUMN kind")
+    conn.execute("ALTER TABLE indicators DROP COLUMN base")
     conn.execute("PRAGMA user_version = 2")
     conn.commit()
     conn.close()
     with open_store(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         outline = store.load(paper.stem).outline
         assert outline and all(h.evidence == "" for h in outline)  # stored before: unknown
     ingest([paper], db, force=True)
@@ -199,9 +201,10 @@ def test_schema_3_store_marks_its_table_rows_on_open(db):
     assert "table" in kinds and "text" in kinds  # the sample report prints a table
     conn = sqlite3.connect(db)
     conn.execute("ALTER TABLE passages DROP COLUMN kind")
+    conn.execute("ALTER TABLE indicators DROP COLUMN base")
     conn.execute("PRAGMA user_version = 3")
     conn.commit()
     conn.close()
     with open_store(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert [p.kind for p in store.load(paper.stem).passages] == kinds  # known by their "[table N]" path

@@ -136,13 +136,14 @@ def test_schema_4_store_gets_languages_and_chinese_words_on_open(library, tmp_pa
         CREATE VIRTUAL TABLE passages_fts USING fts5(text, content='passages', content_rowid='id',
             tokenize='porter unicode61 remove_diacritics 2');
         INSERT INTO passages_fts(passages_fts) VALUES ('rebuild');
+        ALTER TABLE indicators DROP COLUMN base;
         PRAGMA user_version = 4;
     """)
     conn.close()
     from policy_nlp.api import search
 
     with open_store(db) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 6
         assert {i.stem: i.language for i in store.documents()} == {"zh_report": "zh", "en_report": "en"}
         store.conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('integrity-check')")
     assert "高端人才短缺" in search("人才", mode="bm25", top=1, db=db)[0].text
@@ -159,6 +160,7 @@ def test_postgresql_schema_3_store_gets_languages_on_open(library, pg_server):
             postgres.put_document(sqlite.load(info.id))
         postgres.conn.execute("UPDATE passages SET fts_text = NULL, language = ''")
         postgres.conn.execute("UPDATE documents SET language = ''")
+        postgres.conn.execute("ALTER TABLE indicators DROP COLUMN base")
         postgres.conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
         # whole runs of characters only, as before languages
         assert not postgres.conn.execute("SELECT count(*) FROM passage_terms WHERE lexeme = '人才'").fetchone()[0]

@@ -175,11 +175,12 @@ def test_an_older_schema_is_migrated(pg_server):
         conn.execute("DROP FUNCTION policy_nlp_passage_terms() CASCADE")
         conn.execute("ALTER TABLE passages DROP COLUMN tsv, DROP COLUMN tokens")
         conn.execute("DROP FUNCTION policy_nlp_tokens(tsvector)")
+        conn.execute("ALTER TABLE indicators DROP COLUMN base")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with open_store(url) as store:
         names = {r[0] for r in store.conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'passages'")}
         assert {"passages_tsv", "passages_embedding_hnsw"} <= names
-        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
+        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
         postings, passages = store.conn.execute(
             "SELECT (SELECT count(DISTINCT passage_id) FROM passage_terms), (SELECT count(*) FROM passages WHERE tokens > 0)").fetchone()
         assert postings == passages > 0

@@ -95,5 +95,5 @@ SECTION_COLUMNS = ("document", "path", "heading", "level", "role", "role_confide
                    "language")
 INDICATOR_COLUMNS = (
     "document", "page", "section", "section_role", "indicator", "figure", "value", "unit", "kind", "qualifier", "low", "high",
-    "period", "place", "change", "raw_text", "sentence", "language",
+    "period", "place", "change", "base", "raw_text", "sentence", "language",
 )

@@ -175,6 +175,9 @@ class Indicator:
     period: str = ""  # "As of 2020", "in 2022", "during the 13th Five-Year Plan period"
     place: str = ""  # "Shandong", "16 cities"
     change: str = ""  # "" | increase | decrease | percentage_points
+    # What a change is measured against (indicators/baseline.py): "" | year_on_year |
+    # period_on_period | previous_year | a year ("2005")
+    base: str = ""
     sentence: str = ""
     # Provenance, filled when the indicator comes from a stored document.
     document: str = ""

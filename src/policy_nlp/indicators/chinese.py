@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from ..model import Indicator
+from .baseline import change_base
 from .chinese_numbers import HAN_NUMERAL_CHARS, HAN_UNITS, SCALES, UNIT_PATTERN, UNITS, read_chinese_numeral
 from .chinese_places import WHOLE_COUNTRY, WHOLE_PROVINCE, ChinesePlaces, default_chinese_places
 from .chinese_subject import subject_before, subject_after
@@ -171,7 +172,7 @@ def _read(text: str, m: re.Match) -> Indicator | None:
         kind = "percent"
     # The qualifier words stay out of the raw text, as in English rows ("over 130 million").
     return Indicator(start=start, end=end, raw_text=text[start:end].strip(), value=value, unit=code, kind=kind,
-                     qualifier=qualifier, change=change)
+                     qualifier=qualifier, change=change, base=change_base(text, start, end) if change else "")
 
 
 def period_in(text: str) -> str:

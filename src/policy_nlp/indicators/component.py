@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from ..config import models_dir
 from ..model import Indicator
+from .baseline import change_base
 from .context import PlaceIndex, load_places, period_of, place_of
 from .patterns import NOT_INDICATOR_LABELS, Found, PatternSet
 from .quantities import Quantity, QuantityFinder
@@ -130,6 +131,7 @@ class IndicatorComponent:
                 place=place_of(doc, found, places, span.start, span.end - 1, quantity_tokens, default,
                                sentence_tokens, text),
                 change=q.change,
+                base=change_base(text, q.start, q.end) if q.change else "",
                 sentence=re.sub(r"\s+", " ", text[sent[0]:sent[1]]).strip(),
             ))
         _inherit_subjects(text, out)

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from ..extract.text import flatten_breaks, has_cjk
 from ..model import Indicator, Table
+from .baseline import change_base
 from .chinese_tables import cell_sentence_indicators, chinese_unit
 from .numbers import SCALE_WORDS, match_numeral, scale_value
 from .units import UnitLexicon, load_units
@@ -236,6 +237,7 @@ def _cell_indicator(cell: str, header: str, label: str, other_labels: list[str],
         start=start, end=start + len(text), raw_text=text, value=value * scale, unit=unit, kind=kind or "count",
         qualifier="range" if low is not None else _bound_of(text), low=scaled(low), high=scaled(high), indicator=subject,
         period=period, place=place, change=change, sentence=sentence,
+        base=change_base(f"{group} {header}", len(group) + 1 + len(header), len(group) + 1 + len(header)) if change else "",
     )
 
 

@@ -24,7 +24,7 @@ from .rows import UNREADABLE_PAGES_KEY, DocumentInfo  # noqa: F401  (other modul
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _APP_ID = 0x504E4C50  # "PNLP": marks the file as a policy_nlp store
 
 _SCHEMA = """
@@ -135,6 +135,7 @@ CREATE TABLE IF NOT EXISTS indicators (
     period TEXT NOT NULL,
     place TEXT NOT NULL,
     change TEXT NOT NULL,
+    base TEXT NOT NULL DEFAULT '',
     raw_text TEXT NOT NULL,
     sentence TEXT NOT NULL,
     start INTEGER NOT NULL,
@@ -767,7 +768,10 @@ def passage_languages_of(texts: list[str]) -> list[str]:
     return [detect_language(t) or whole for t in texts]
 
 
-_MIGRATIONS = {1: _NAMES_SCHEMA, 2: _EVIDENCE_SCHEMA, 3: _PASSAGE_KIND_SCHEMA, 4: _add_languages}
+# Schema 6: what an indicator's change is measured against (model.Indicator.base).
+_BASE_SCHEMA = "ALTER TABLE indicators ADD COLUMN base TEXT NOT NULL DEFAULT '';"
+
+_MIGRATIONS = {1: _NAMES_SCHEMA, 2: _EVIDENCE_SCHEMA, 3: _PASSAGE_KIND_SCHEMA, 4: _add_languages, 5: _BASE_SCHEMA}
 
 
 def _migrate(conn: sqlite3.Connection, version: int) -> None:

@@ -44,8 +44,9 @@ from .rows import DocumentInfo
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 4  # 2: full-text columns (tsv, tokens) with a GIN index, HNSW on the vectors; 3: passage_terms;
-# 4: language per document and passage, full text over fts_text (Chinese cut into words) when set
+SCHEMA_VERSION = 5  # 2: full-text columns (tsv, tokens) with a GIN index, HNSW on the vectors; 3: passage_terms;
+# 4: language per document and passage, full text over fts_text (Chinese cut into words) when set;
+# 5: indicators.base
 # Advisory-lock keys of this package (the first of a two-int pair): schema changes, id ranges.
 _SCHEMA_LOCK = 0x504E4C50
 _IDS_LOCK = 0x504E4C51
@@ -158,6 +159,7 @@ CREATE TABLE IF NOT EXISTS indicators (
     period TEXT NOT NULL,
     place TEXT NOT NULL,
     change TEXT NOT NULL,
+    base TEXT NOT NULL DEFAULT '',
     raw_text TEXT NOT NULL,
     sentence TEXT NOT NULL,
     start INTEGER NOT NULL,
@@ -281,7 +283,10 @@ def _add_languages(conn) -> None:
 TEXT_CONFIG = "english"  # the text search configuration of passages.tsv; queries must use the same
 VECTOR_INDEX = "passages_embedding_hnsw"
 # An older schema version -> the statements that bring it to the next one.
-_MIGRATIONS: dict = {1: _SEARCH_SCHEMA, 2: _TERMS_SCHEMA, 3: _add_languages}
+# Schema 5: what an indicator's change is measured against (model.Indicator.base).
+_BASE_SCHEMA = "ALTER TABLE indicators ADD COLUMN IF NOT EXISTS base TEXT NOT NULL DEFAULT ''"
+
+_MIGRATIONS: dict = {1: _SEARCH_SCHEMA, 2: _TERMS_SCHEMA, 3: _add_languages, 4: _BASE_SCHEMA}
 # Tables holding rows derived from a document, children before parents (ON DELETE CASCADE
 # would do it too; explicit deletes keep the order and the cost visible).
 _DERIVED = ("lines", "blocks", "pages", "tables", "sections", "headings", "indicators", "passages", "document_names")

@@ -31,7 +31,7 @@ SECTION_COLUMNS = ("doc_id", "seq", "level", "number", "heading", "path", "role"
 PASSAGE_COLUMNS = ("id", "doc_id", "seq", "section_seq", "page", "section", "role", "role_confidence", "role_evidence",
                    "text", "kind", "language", "fts_text", "embedding")
 INDICATOR_COLUMNS = ("doc_id", "seq", "page", "section", "section_role", "indicator", "value", "unit", "kind", "qualifier",
-                     "low", "high", "period", "place", "change", "raw_text", "sentence", "start", "end", "embedding")
+                     "low", "high", "period", "place", "change", "base", "raw_text", "sentence", "start", "end", "embedding")
 # The indicator fields of model.Indicator, in the order of INDICATOR_COLUMNS.
 INDICATOR_FIELDS = INDICATOR_COLUMNS[2:-1]
 INFO_COLUMNS = ("id", "path", "name", "stem", "sha256", "title", "n_pages", "n_blocks", "n_chars", "ingested_at", "language",
