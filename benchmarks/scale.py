@@ -208,7 +208,7 @@ def copy_synthetic(sqlite_path: Path, url: str, dim: int, vectors: np.ndarray | 
     import sqlite3
 
     from policy_nlp.store import open_store
-    from policy_nlp.store.postgres import VECTOR_INDEX, ensure_vector_index
+    from policy_nlp.store.postgres import ensure_vector_index, vector_index
 
     source = sqlite3.connect(sqlite_path)
     doc_columns = ["id", "path", "name", "stem", "sha256", "title", "n_pages", "n_blocks", "n_lines", "n_chars", "metadata",
@@ -219,8 +219,7 @@ def copy_synthetic(sqlite_path: Path, url: str, dim: int, vectors: np.ndarray | 
     with open_store(url) as store:
         conn = store.conn
         with conn.transaction():
-            conn.execute(f"ALTER TABLE passages ALTER COLUMN embedding TYPE halfvec({dim})")
-            conn.execute(f"DROP INDEX IF EXISTS {VECTOR_INDEX}")
+            conn.execute(f"DROP INDEX IF EXISTS {vector_index(dim)}")
             with conn.cursor().copy(f"COPY documents ({', '.join(doc_columns)}) FROM STDIN") as copy:
                 for row in source.execute(f"SELECT {', '.join(doc_columns)} FROM documents"):
                     copy.write_row(row)
@@ -238,13 +237,13 @@ def copy_synthetic(sqlite_path: Path, url: str, dim: int, vectors: np.ndarray | 
         copy_s = time.perf_counter() - start
         start = time.perf_counter()
         with conn.transaction():
-            ensure_vector_index(conn.cursor())
+            ensure_vector_index(conn.cursor(), dim)
         index_s = time.perf_counter() - start
         # passage_terms too: filled by a trigger during the COPY, it has no statistics until
         # autovacuum comes round, and bm25 plans over it went wrong meanwhile (212 ms against 15).
         conn.execute("VACUUM ANALYZE passages")
         conn.execute("VACUUM ANALYZE passage_terms")
-        sizes = conn.execute(f"SELECT pg_relation_size('passages'), pg_relation_size('{VECTOR_INDEX}'),"
+        sizes = conn.execute(f"SELECT pg_relation_size('passages'), pg_relation_size('{vector_index(dim)}'),"
                              " pg_relation_size('passages_tsv'), pg_database_size(current_database())").fetchone()
     return {"copy_s": round(copy_s, 1), "hnsw_build_s": round(index_s, 1),
             "mb": dict(zip(("passages_table", "hnsw_index", "gin_index", "database"), (round(s / 2**20, 1) for s in sizes)))}

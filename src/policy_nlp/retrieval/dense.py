@@ -132,7 +132,8 @@ def load_index(store, use_sidecar: bool = True) -> DenseIndex:
     from .backends import search_backend
 
     backend = search_backend(store)
-    path = str(Path(store.path).resolve())
+    path = _cache_path(store)
+    use_sidecar = use_sidecar and store.backend == "sqlite"
     with backend.snapshot(store):  # one snapshot for the key and, when read from the store, the rows
         key = backend.index_key(store)
         cached = _CACHE.get(path)
@@ -153,15 +154,12 @@ def load_model_index(store, model: str, use_sidecar: bool = True) -> DenseIndex:
     """The dense index of the passages of documents embedded with `model`, in a store that holds
     several models (English documents on the English model, Chinese ones on a multilingual one):
     their vectors differ in length and meaning, so each model gets a matrix of its own. Cached per
-    process and kept as a sidecar `<key>-<model>` like the single-model index."""
-    from ..errors import StoreError
+    process; a SQLite store keeps it as a sidecar `<key>-<model>` like the single-model index."""
     from .backends import search_backend
 
-    if store.backend != "sqlite":
-        raise StoreError(f"{store.path}: dense search over several embedding models needs a SQLite store "
-                         f"(this one holds {', '.join(store.embed_models())}); run `policy-nlp reindex` with one model")
     backend = search_backend(store)
-    path = str(Path(store.path).resolve())
+    path = _cache_path(store)
+    use_sidecar = use_sidecar and store.backend == "sqlite"
     with backend.snapshot(store):
         key = f"{backend.index_key(store)}-{_safe(model)}"
         cached = _MODEL_CACHE.get((path, model))
@@ -169,33 +167,23 @@ def load_model_index(store, model: str, use_sidecar: bool = True) -> DenseIndex:
             return cached
         index = _open_sidecar(sidecar_dir(Path(path)) / key, key) if use_sidecar else None
         if index is None:
-            index = DenseIndex(key=key, **_read_model_vectors(store, model))
+            index = DenseIndex(key=key, **backend.read_vectors(store, model))
             if use_sidecar:
                 _write_sidecar(Path(path), key, index, keep_prefix=key.rsplit("-", 1)[0])
     _MODEL_CACHE[(path, model)] = index
     return index
 
 
+def _cache_path(store) -> str:
+    """Where the store is, as the per-process caches key it: a SQLite file's resolved path, a
+    PostgreSQL store's URL as shown."""
+    return str(Path(store.path).resolve()) if store.backend == "sqlite" else str(store.path)
+
+
 def _safe(model: str) -> str:
     import re
 
     return re.sub(r"[^A-Za-z0-9_.]+", "_", model)[-40:]
-
-
-def _read_model_vectors(store, model: str) -> dict:
-    """The index arrays of one model's documents (SQLite). Read whole: stores of several models are
-    mixed-language libraries; the block-wise reader of one large model is sqlite_index.read_vectors."""
-    from ..store.db import from_blobs
-
-    rows = store.conn.execute(
-        "SELECT p.id, p.doc_id, p.role, coalesce(d.year, -1), p.embedding FROM passages p JOIN documents d ON d.id = p.doc_id"
-        " WHERE p.embedding IS NOT NULL AND d.embed_model = ? ORDER BY p.id", (model,)).fetchall()
-    names: dict[str, int] = {}
-    codes = [names.setdefault(r[2], len(names)) for r in rows]
-    vectors = from_blobs([r[4] for r in rows]) if rows else np.zeros((0, 0), dtype=np.float32)
-    return dict(ids=np.array([r[0] for r in rows], dtype=np.int64), doc_ids=np.array([r[1] for r in rows], dtype=np.int64),
-                years=np.array([r[3] for r in rows], dtype=np.int32), role_codes=np.array(codes, dtype=np.int16),
-                role_names=list(names), vectors=vectors, source="sqlite")
 
 
 # -- sidecar ------------------------------------------------------------------------------------

@@ -189,14 +189,20 @@ def dense(store, vector, k: int, role: str | None = None, doc_id: int | None = N
         k = min(k, HNSW_DEPTH)
     filters, args = _filters(role, doc_id, year, lang)
     with _search_settings(store.conn, ef, exact):
-        rows = store.conn.execute(
-            f"SELECT p.id, p.embedding <=> %(q)s::halfvec AS distance, p.doc_id FROM passages p{_join(year)}"
-            f" WHERE p.embedding IS NOT NULL{filters} ORDER BY distance LIMIT %(k)s",
-            {"q": halfvec_text(vector), "k": int(k), **args}).fetchall()
+        rows = store.conn.execute(dense_sql(len(vector), filters, _join(year)),
+                                  {"q": halfvec_text(vector), "k": int(k), **args}).fetchall()
     if documents is not None:
         documents.update((int(r[0]), int(r[2])) for r in rows)
     # relaxed_order may return neighbours slightly out of order; ties by id, as a stable sort would
     return sorted(((int(pid), 1.0 - float(d)) for pid, d, _ in rows), key=lambda item: (-item[1], item[0]))
+
+
+def dense_sql(dim: int, filters: str = "", join: str = "") -> str:
+    """The nearest-neighbour query over the vectors of length `dim`: the cast and the condition
+    are those of that length's HNSW index (store/postgres.py), or the planner could not use it."""
+    dim = int(dim)
+    return (f"SELECT p.id, p.embedding::halfvec({dim}) <=> %(q)s::halfvec({dim}) AS distance, p.doc_id FROM passages p{join}"
+            f" WHERE vector_dims(p.embedding) = {dim}{filters} ORDER BY distance LIMIT %(k)s")
 
 
 @contextmanager
@@ -266,15 +272,16 @@ def _halfvec_loader():
     return HalfvecLoader
 
 
-def read_vectors(store) -> dict:
+def read_vectors(store, model: str | None = None) -> dict:
     """The dense index's arrays (ids, doc_ids, years, role_codes, role_names, vectors, source),
-    filled a block of rows at a time (see sqlite_index.read_vectors)."""
+    filled a block of rows at a time (see sqlite_index.read_vectors); `model`: only the passages
+    of documents embedded with it (a library of several models)."""
     from psycopg.types import TypeInfo
 
     conn = store.conn
-    n = conn.execute("SELECT count(*) FROM passages WHERE embedding IS NOT NULL").fetchone()[0]
-    dim = conn.execute(
-        "SELECT greatest(atttypmod, 0) FROM pg_attribute WHERE attrelid = 'passages'::regclass AND attname = 'embedding'").fetchone()[0]
+    where, args = ("d.embed_model = %s", (model,)) if model else ("true", ())
+    n, dim = conn.execute(f"SELECT count(*), coalesce(max(d.embed_dim), 0) FROM passages p JOIN documents d ON d.id = p.doc_id"
+                          f" WHERE p.embedding IS NOT NULL AND {where}", args).fetchone()
     ids = np.empty(n, dtype=np.int64)
     doc_ids = np.empty(n, dtype=np.int64)
     years = np.empty(n, dtype=np.int32)
@@ -287,7 +294,7 @@ def read_vectors(store) -> dict:
         cursor.adapters.register_loader(info.oid, _halfvec_loader())
     cursor.execute(
         "SELECT p.id, p.doc_id, p.role, coalesce(d.year, -1), p.embedding FROM passages p JOIN documents d ON d.id = p.doc_id"
-        " WHERE p.embedding IS NOT NULL ORDER BY p.id")
+        f" WHERE p.embedding IS NOT NULL AND {where} ORDER BY p.id", args)
     filled = 0
     while filled < n:
         rows = cursor.fetchmany(_FETCH_ROWS)

@@ -95,16 +95,20 @@ def index_key(store) -> str:
     return f"g{generation[0] if generation else 0}-{hashlib.sha256(parts.encode()).hexdigest()[:16]}"
 
 
-def read_vectors(store) -> dict:
-    """The dense index's arrays (ids, doc_ids, years, role_codes, role_names, vectors, source).
+def read_vectors(store, model: str | None = None) -> dict:
+    """The dense index's arrays (ids, doc_ids, years, role_codes, role_names, vectors, source);
+    `model`: only the passages of documents embedded with it (a library of several models).
 
     Filled in place, a block of rows at a time: reading all rows first (fetchall) kept every blob
     and tuple alive beside the matrix, 3.7 GB at 1M passages instead of about 1.7 GB."""
     from ..store.db import from_blobs
 
     conn = store.conn
-    n = conn.execute("SELECT count(*) FROM passages WHERE embedding IS NOT NULL").fetchone()[0]
-    first = conn.execute("SELECT embedding FROM passages WHERE embedding IS NOT NULL LIMIT 1").fetchone()
+    where, args = ("d.embed_model = ?", (model,)) if model else ("1", ())
+    n = conn.execute(f"SELECT count(*) FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.embedding IS NOT NULL AND {where}",
+                     args).fetchone()[0]
+    first = conn.execute(f"SELECT p.embedding FROM passages p JOIN documents d ON d.id = p.doc_id WHERE p.embedding IS NOT NULL"
+                         f" AND {where} LIMIT 1", args).fetchone()
     dim = len(first[0]) // 2 if first else 0  # float16 bytes
     ids = np.empty(n, dtype=np.int64)
     doc_ids = np.empty(n, dtype=np.int64)
@@ -114,7 +118,7 @@ def read_vectors(store) -> dict:
     names: dict[str, int] = {}
     cursor = conn.execute(
         "SELECT p.id, p.doc_id, p.role, coalesce(d.year, -1), p.embedding FROM passages p JOIN documents d ON d.id = p.doc_id"
-        " WHERE p.embedding IS NOT NULL ORDER BY p.id"
+        f" WHERE p.embedding IS NOT NULL AND {where} ORDER BY p.id", args
     )
     filled = 0
     while filled < n:

@@ -11,13 +11,17 @@ row for row as from SQLite. What differs, and why:
 - Row ids of a document's blocks, tables and passages are reserved as one contiguous range
   under a short session-level lock, so rows.py can number them as on SQLite.
 - Passage vectors are pgvector `halfvec`: float16, as the SQLite blobs, so vectors read back
-  bit for bit the same (a float32 `vector` would store values SQLite rounds). The column gets
-  its dimension, `halfvec(dim)`, at the first write of vectors (an HNSW index needs it).
+  bit for bit the same (a float32 `vector` would store values SQLite rounds). The column has no
+  fixed dimension, because a library holds several embedding models (English documents on the
+  English model, Chinese ones on a multilingual model of another length); each dimension gets
+  its own HNSW index, over `embedding::halfvec(dim)` where `vector_dims(embedding) = dim`
+  (pgvector's way to index vectors of several lengths in one column), built when the first
+  vectors of that length are written. Statistics on `vector_dims(embedding)` tell the planner
+  how many passages each index holds.
 - Search indexes (retrieval/postgres_index.py reads them): a stored `tsv` tsvector (English
   stemming, as FTS5's porter) with a GIN index and each passage's token count, so bm25 can be
-  computed in SQL; an HNSW index on cosine over the vectors, built when the column gets its
-  dimension (first vectors written, or reindex), with `maintenance_work_mem` 512MB for the build
-  (64MB made a 100k build 3x slower).
+  computed in SQL; the HNSW indexes on cosine above, with `maintenance_work_mem` 512MB for a
+  build (64MB made a 100k build 3x slower).
 - The schema is created on first use and versioned in `meta.schema_version`; `_MIGRATIONS`
   brings an older schema up one version at a time, all steps in one transaction under the
   schema lock (PostgreSQL's DDL is transactional: an upgrade is whole or not at all).
@@ -44,9 +48,9 @@ from .rows import DocumentInfo
 if TYPE_CHECKING:
     import numpy as np
 
-SCHEMA_VERSION = 5  # 2: full-text columns (tsv, tokens) with a GIN index, HNSW on the vectors; 3: passage_terms;
+SCHEMA_VERSION = 6  # 2: full-text columns (tsv, tokens) with a GIN index, HNSW on the vectors; 3: passage_terms;
 # 4: language per document and passage, full text over fts_text (Chinese cut into words) when set;
-# 5: indicators.base
+# 5: indicators.base; 6: vectors of several lengths, an HNSW index per length
 # Advisory-lock keys of this package (the first of a two-int pair): schema changes, id ranges.
 _SCHEMA_LOCK = 0x504E4C50
 _IDS_LOCK = 0x504E4C51
@@ -281,12 +285,25 @@ def _add_languages(conn) -> None:
 
 
 TEXT_CONFIG = "english"  # the text search configuration of passages.tsv; queries must use the same
-VECTOR_INDEX = "passages_embedding_hnsw"
+
+
+def vector_index(dim: int) -> str:
+    """The name of the HNSW index over the passage vectors of dimension `dim`."""
+    return f"passages_embedding_hnsw_{int(dim)}"
+
+
 # An older schema version -> the statements that bring it to the next one.
 # Schema 5: what an indicator's change is measured against (model.Indicator.base).
 _BASE_SCHEMA = "ALTER TABLE indicators ADD COLUMN IF NOT EXISTS base TEXT NOT NULL DEFAULT ''"
+# Schema 6: vectors of any length in one column, an HNSW index per length (built after the
+# migrations by ensure_vector_indexes); the old index over halfvec(dim) goes with the type.
+_DIMENSIONS_SCHEMA = """
+DROP INDEX IF EXISTS passages_embedding_hnsw;
+ALTER TABLE passages ALTER COLUMN embedding TYPE halfvec;
+CREATE STATISTICS IF NOT EXISTS passages_embedding_dims ON (vector_dims(embedding)) FROM passages;
+"""
 
-_MIGRATIONS: dict = {1: _SEARCH_SCHEMA, 2: _TERMS_SCHEMA, 3: _add_languages, 4: _BASE_SCHEMA}
+_MIGRATIONS: dict = {1: _SEARCH_SCHEMA, 2: _TERMS_SCHEMA, 3: _add_languages, 4: _BASE_SCHEMA, 5: _DIMENSIONS_SCHEMA}
 # Tables holding rows derived from a document, children before parents (ON DELETE CASCADE
 # would do it too; explicit deletes keep the order and the cost visible).
 _DERIVED = ("lines", "blocks", "pages", "tables", "sections", "headings", "indicators", "passages", "document_names")
@@ -393,7 +410,7 @@ class PostgresStore:
                                    (("blocks", n_blocks), ("tables", n_tables), ("passages", n_passages))))
             children = rows.child_rows(doc, doc_id, bases, halfvec_texts)
             if rows.has_vectors(doc):
-                _fix_dimension(cur, int(doc.embeddings.shape[1]))
+                ensure_vector_index(cur, int(doc.embeddings.shape[1]))
             cur.executemany(_insert("pages", rows.PAGE_COLUMNS), children.pages)
             cur.executemany(_insert("tables", rows.TABLE_COLUMNS), children.tables)
             if delay:
@@ -473,9 +490,8 @@ class PostgresStore:
             texts = halfvec_texts(vectors) if len(ids) else []
             dim = int(vectors.shape[1]) if len(texts) else 0
             if dim:
-                _fix_dimension(cur, dim)
+                ensure_vector_index(cur, dim)
             cur.executemany("UPDATE passages SET embedding = %s::halfvec WHERE id = %s", list(zip(texts, ids)))
-            ensure_vector_index(cur)  # a store written before the index existed gets it at reindex
             cur.execute("UPDATE documents SET embed_model = %s, embed_dim = %s WHERE id = %s", (model, dim, doc_id))
             _bump_generation(cur)
 
@@ -627,42 +643,32 @@ def _reserve_ids(conn, table: str, n: int) -> int:
     return first
 
 
-def _fix_dimension(cur, dim: int) -> None:
-    """Give passages.embedding its dimension at the first write of vectors; refuse another one."""
-    current = cur.execute(
-        "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passages'::regclass AND attname = 'embedding'").fetchone()[0]
-    if current == dim:
-        return
-    if current > 0:
-        raise StoreError(f"vectors of dimension {dim}, but this store holds dimension {current}: a PostgreSQL "
-                         "store holds one embedding model's vectors (a Chinese document's model differs from "
-                         "English ones': ingest with a pipeline without [embed.languages]), or use another database")
-    cur.execute("SELECT pg_advisory_xact_lock(%s, 1)", (_SCHEMA_LOCK,))
-    current = cur.execute(
-        "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passages'::regclass AND attname = 'embedding'").fetchone()[0]
-    if current <= 0:
-        cur.execute(f"ALTER TABLE passages ALTER COLUMN embedding TYPE halfvec({int(dim)})")
-        ensure_vector_index(cur)
-    elif current != dim:
-        raise StoreError(f"vectors of dimension {dim}, but this store holds dimension {current}")
+def vector_dimensions(cur) -> list[int]:
+    """The lengths of the stored passage vectors (from the documents' records)."""
+    return [r[0] for r in cur.execute("SELECT DISTINCT embed_dim FROM documents WHERE embed_dim > 0 ORDER BY 1")]
 
 
-def vector_dimension(cur) -> int:
-    """The dimension of passages.embedding; 0 before any vector was written."""
-    return max(0, cur.execute(
-        "SELECT atttypmod FROM pg_attribute WHERE attrelid = 'passages'::regclass AND attname = 'embedding'").fetchone()[0])
-
-
-def ensure_vector_index(cur) -> bool:
-    """Build the HNSW index on the passage vectors where it is missing (inside the caller's
-    transaction); True when built. An index needs the column's dimension, so none before the
-    first vectors. Checked in the catalog first: CREATE INDEX IF NOT EXISTS would take a lock
+def ensure_vector_index(cur, dim: int) -> bool:
+    """Build the HNSW index of the vectors of length `dim` where it is missing (inside the
+    caller's transaction, under the schema lock, so two writers of a new length build it once);
+    True when built. Checked in the catalog first: CREATE INDEX IF NOT EXISTS would take a lock
     that blocks writers even when the index is there."""
-    if cur.execute("SELECT to_regclass(%s)", (VECTOR_INDEX,)).fetchone()[0] is not None or not vector_dimension(cur):
+    name = vector_index(dim)
+    if cur.execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None:
+        return False
+    cur.execute("SELECT pg_advisory_xact_lock(%s, 1)", (_SCHEMA_LOCK,))
+    if cur.execute("SELECT to_regclass(%s)", (name,)).fetchone()[0] is not None:
         return False
     cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
-    cur.execute(f"CREATE INDEX IF NOT EXISTS {VECTOR_INDEX} ON passages USING hnsw (embedding halfvec_cosine_ops)")
+    cur.execute(f"CREATE INDEX {name} ON passages USING hnsw ((embedding::halfvec({int(dim)})) halfvec_cosine_ops)"
+                f" WHERE vector_dims(embedding) = {int(dim)}")
     return True
+
+
+def ensure_vector_indexes(cur) -> None:
+    """An HNSW index for each vector length stored (after an upgrade that dropped the old one)."""
+    for dim in vector_dimensions(cur):
+        ensure_vector_index(cur, dim)
 
 
 def _other_names(conn, doc_id: int) -> list[str]:
@@ -822,6 +828,7 @@ def _check_or_create_schema(conn, shown: str, create: bool) -> None:
             conn.execute(_SEARCH_SCHEMA)
             conn.execute(_TERMS_SCHEMA)
             conn.execute(_LANGUAGE_SCHEMA)
+            conn.execute(_DIMENSIONS_SCHEMA)
             conn.execute("INSERT INTO meta VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),))
             return
         while version in _MIGRATIONS:
@@ -829,7 +836,7 @@ def _check_or_create_schema(conn, shown: str, create: bool) -> None:
             step(conn) if callable(step) else conn.execute(step)
             version += 1
             conn.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(version),))
-        ensure_vector_index(conn.cursor())
+        ensure_vector_indexes(conn.cursor())
     if version != SCHEMA_VERSION:
         raise StoreError(f"{shown}: store schema version {version}, this policy_nlp needs {SCHEMA_VERSION}; "
                          "use another database or this package's version that wrote it")
