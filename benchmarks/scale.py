@@ -376,17 +376,49 @@ def estimate(core_pages_per_s: float, start_s: float) -> dict:
             "assumes": "linear scaling over cores and nodes (upper bound; not measured beyond one machine)"}
 
 
-def ingest_scaling(shared: Path, runs: int) -> dict:
-    out: dict = {}
-    corpus = shared / "corpus"
-    summary = ingest_runs(corpus, [1, 2], ["local", "ray"], ["1x2", "1x1", "2x1"], runs)
+def split_pdf(source: Path, folder: Path, pages_per_document: int) -> list[Path]:
+    """`source` cut into PDFs of `pages_per_document` pages each (pypdfium2, pdfplumber's own
+    dependency): a library of report-sized documents from one long real report."""
+    import pypdfium2 as pdfium
+
+    whole = pdfium.PdfDocument(str(source))
+    out = []
+    for k, first in enumerate(range(0, len(whole), pages_per_document)):
+        part = pdfium.PdfDocument.new()
+        part.import_pages(whole, list(range(first, min(len(whole), first + pages_per_document))))
+        path = folder / f"{source.stem}_part{k:02d}.pdf"
+        part.save(str(path))
+        out.append(path)
+    return out
+
+
+def _engine_ratios(summary: dict) -> dict:
     rows = {str(r["workers"]): r for r in summary["results"]}
     local2 = rows["2"]["pages_per_s"]
-    out["corpus"] = {**summary, "ray_over_local_2_workers": {k: round(r["pages_per_s"] / local2, 2)
-                                                             for k, r in rows.items() if k.startswith("ray")},
-                     "two_nodes_over_one": round(rows["ray 2x1"]["pages_per_s"] / rows["ray 1x1"]["pages_per_s"], 2)}
+    ratios = {"ray_over_local_2_workers": {k: round(r["pages_per_s"] / local2, 2) for k, r in rows.items() if k.startswith("ray")}}
+    if "ray 2x1" in rows and "ray 1x1" in rows:
+        ratios["two_nodes_over_one"] = round(rows["ray 2x1"]["pages_per_s"] / rows["ray 1x1"]["pages_per_s"], 2)
+    return ratios
+
+
+def ingest_scaling(shared: Path, runs: int, inputs: list[str]) -> dict:
+    """Ingest by engine and node count on `inputs`: "corpus" (the 12 PDFs of SHARED/corpus, 73
+    pages: start-up weighs), "library" (DA-619p cut into 20 documents of 31 pages, the size of the
+    documents the 100k estimate assumes: start-up amortised) and "large" (DA-619p whole: one file is
+    one task, so one core whatever the engine)."""
+    out: dict = {}
+    rows: dict = {}
+    if "corpus" in inputs:
+        summary = ingest_runs(shared / "corpus", [1, 2], ["local", "ray"], ["1x2", "1x1", "2x1"], runs)
+        rows = {str(r["workers"]): r for r in summary["results"]}
+        out["corpus"] = {**summary, **_engine_ratios(summary)}
     large = shared / "large" / "DA-619p.pdf"
-    if large.exists():
+    if "library" in inputs and large.exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            split_pdf(large, Path(tmp), 31)
+            summary = ingest_runs(Path(tmp), [2], ["local"], ["1x2", "1x1", "2x1"], runs)
+        out["library"] = {**summary, **_engine_ratios(summary)}
+    if "large" in inputs and large.exists() and rows:
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / large.name).symlink_to(large.resolve())
             big = ingest_runs(Path(tmp), [1], ["local"], ["1x1"], 1)
@@ -414,6 +446,8 @@ def main() -> int:
     parser.add_argument("--vectors", choices=["random", "clustered"], default="clustered",
                         help="PostgreSQL passage vectors for latency: real embeddings plus noise (default) or random")
     parser.add_argument("--ingest-runs", type=int, default=1, help="runs per ingest configuration (median)")
+    parser.add_argument("--ingest-inputs", nargs="+", default=["corpus", "library", "large"], choices=["corpus", "library", "large"],
+                        help="ingest inputs: the corpus, DA-619p cut into 31-page documents, DA-619p whole")
     parser.add_argument("--out", default=str(RESULTS / "scale.json"))
     args = parser.parse_args()
 
@@ -425,7 +459,7 @@ def main() -> int:
                     "ef_search": int(os.environ.get("POLICY_NLP_EF_SEARCH") or 0) or "default"}
     if not args.skip_ingest:
         if (shared / "corpus").is_dir():
-            report["ingest"] = ingest_scaling(shared, args.ingest_runs)
+            report["ingest"] = ingest_scaling(shared, args.ingest_runs, args.ingest_inputs)
         else:
             print(f"shared data missing: {shared / 'corpus'} not found; ingest skipped")
     if args.skip_relevance and args.skip_latency:

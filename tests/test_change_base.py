@@ -141,3 +141,12 @@ def test_postgresql_schema_4_store_gains_the_base_column(stored, pg_server):
     with open_store(url) as store:
         assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
         assert {r["base"] for r in store.indicators()} == {""}
+
+
+def test_a_table_column_names_the_base_of_its_cells():
+    """A company report's table: the column "本报告期比上年同期增减" holds "上升 5.72 个百分点"
+    (as in ../shared/realdocs/issue-67-example.pdf)."""
+    from policy_nlp.indicators.table_cells import _chinese_cell
+
+    found = _chinese_cell("上升 5.72 个百分点", "本报告期比上年同期增减", "加权平均净资产收益率", "", "")
+    assert [(i.value, i.unit, i.change, i.base) for i in found] == [(5.72, "pp", "increase", "year_on_year")]

@@ -249,6 +249,8 @@ def _chinese_cell(cell: str, header: str, label: str, context: str, period: str)
         indicator.indicator = indicator.indicator or _strip(label, _reading(label)) or _strip(header, _reading(header))
         indicator.period = indicator.period or period
         indicator.place = indicator.place or _place_in(label)
+        if indicator.change and not indicator.base:  # the column says against what: "本报告期比上年同期增减"
+            indicator.base = change_base(header, len(header), len(header))
         where = " | ".join(filter(None, [label, header]))
         prefix = (f"{context}: " if context else "") + (f"{where}: " if where else "")
         indicator.sentence = prefix + indicator.sentence
