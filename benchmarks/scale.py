@@ -53,6 +53,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -306,7 +307,21 @@ def measure(sqlite_path: Path, url: str, dim: int, n_queries: int, rounds: int, 
         out["pg_dense_index_load_s (in-process, read from PostgreSQL)"] = round(time.perf_counter() - start, 2)
     for name, db in (("sqlite", str(sqlite_path)), ("pg", url)):
         _, out[f"{name}_search_hybrid_top10"] = _timed(lambda q, db=db: search(q, mode="hybrid", top=10, db=db), texts, rounds)
+    out["search_process_peak_rss_mb"] = {name: search_peak_rss_mb(db, texts) for name, db in (("sqlite", str(sqlite_path)), ("pg", url))}
     return out
+
+
+def search_peak_rss_mb(db: str, queries: list[str]) -> float:
+    """Peak resident memory (MB) of a fresh process that runs `queries` through search() on `db`:
+    what a user's process holds (SQLite: the in-process dense index, memory-mapped; PostgreSQL:
+    the server keeps the vectors, in its own processes, not counted here)."""
+    code = ("import json, resource, sys; from policy_nlp.retrieval import search\n"
+            "for q in json.loads(sys.argv[2]): search(q, mode='hybrid', top=10, db=sys.argv[1])\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+    done = subprocess.run([sys.executable, "-c", code, db, json.dumps(queries)], capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        raise RuntimeError(f"search memory on {db}: {done.stderr.strip().splitlines()[-1:]}")
+    return round(float(done.stdout.strip().splitlines()[-1]), 1)
 
 
 def latency(sizes, server: Server, n_queries: int, rounds: int, shared: Path | None, kind: str = "random") -> dict:

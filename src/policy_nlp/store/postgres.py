@@ -301,6 +301,7 @@ _DIMENSIONS_SCHEMA = """
 DROP INDEX IF EXISTS passages_embedding_hnsw;
 ALTER TABLE passages ALTER COLUMN embedding TYPE halfvec;
 CREATE STATISTICS IF NOT EXISTS passages_embedding_dims ON (vector_dims(embedding)) FROM passages;
+ANALYZE passages;
 """
 
 _MIGRATIONS: dict = {1: _SEARCH_SCHEMA, 2: _TERMS_SCHEMA, 3: _add_languages, 4: _BASE_SCHEMA, 5: _DIMENSIONS_SCHEMA}
