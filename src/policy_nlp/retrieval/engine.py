@@ -320,12 +320,20 @@ def candidates(store, query: str, mode: str, depth: int, pipeline: Pipeline,
 
 def other_language(store, backend, query: str, dense: Scored) -> frozenset:
     """Dense candidates in another language than the query (only in a library of two models:
-    with one model, every passage is the query's business as before)."""
+    with one model, every passage is the query's business as before).
+
+    A Chinese query whose words the glossary translates has English words in its bm25 query
+    (lexical.query_translation), so the bm25 side judged English passages too: none is unseen.
+    (With the default pipeline the dense list of a Chinese query holds no English passage anyway:
+    only the multilingual model reads it, and it embedded the Chinese documents only.)"""
     from ..language import detect_language
+    from .lexical import query_translation
 
     if len(store.embed_models()) < 2 or not dense or not hasattr(backend, "passage_languages"):
         return frozenset()
     language = detect_language(query) or "en"
+    if language == "zh" and query_translation(query):
+        return frozenset()
     languages = backend.passage_languages(store, [pid for pid, _ in dense])
     return frozenset(pid for pid, lang in languages.items() if lang and lang != language)
 
