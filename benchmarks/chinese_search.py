@@ -22,8 +22,9 @@ three distractors).
    document chooses its model), and each query through `policy_nlp.search` in bm25, dense and hybrid
    mode: nDCG@10 overall and per kind (target: hybrid >= the better of the two others). The same
    queries again with POLICY_NLP_QUERY_TRANSLATION=0 (bm25 without the glossary's English words
-   for Chinese queries: the engine before query translation), and a proposed fusion not in the
-   engine (`fuse_keeping_bm25_only`: a passage no dense model ranked keeps its bm25 score).
+   for Chinese queries: the engine before query translation), and with the dense floor for the
+   passages no model that reads the query embedded (what fuse did before `unembedded`: an English
+   passage found by a Chinese query's translated words sank below every Chinese one).
 
 A hit is relevant when its document is the one named and its text contains the substring (all
 passages that do count, so a figure repeated in a table counts each time). nDCG from
@@ -250,12 +251,12 @@ def engine_modes(pdfs: list[Path], queries: list[dict], folder: Path) -> dict:
             out[f"{mode} (models fused by rank)"] = scored
     finally:
         engine.RANKING = default
-    engine_fuse = engine.fuse
-    engine.fuse = fuse_keeping_bm25_only(engine_fuse)
+    engine_unread = engine.unread_by_dense
+    engine.unread_by_dense = lambda *args: frozenset()
     try:
-        out["hybrid (bm25-only passages keep their bm25 score)"] = search_modes(queries, relevant, db, "hybrid")
+        out["hybrid (unembedded passages take the dense floor)"] = search_modes(queries, relevant, db, "hybrid")
     finally:
-        engine.fuse = engine_fuse
+        engine.unread_by_dense = engine_unread
     best_single = max(out["bm25"]["ndcg@10"], out["dense"]["ndcg@10"])
     out["target"] = {"hybrid_at_least_best_single": out["hybrid"]["ndcg@10"] >= best_single,
                      "hybrid": out["hybrid"]["ndcg@10"], "best_single": best_single}
@@ -274,28 +275,6 @@ def search_modes(queries: list[dict], relevant: dict[str, set], db: Path, mode: 
     scored = score_runs(queries, runs, relevant)
     scored["latency_ms_p50"] = round(1000 * statistics.median(latencies), 1)
     return scored
-
-
-def fuse_keeping_bm25_only(fuse):
-    """engine.fuse, except that a passage in the bm25 list but not in the dense list keeps its
-    normalised bm25 score alone, instead of 0.3 x bm25 + 0.7 x the dense floor: the mirror of
-    `unseen` (a passage bm25 cannot judge keeps its dense score). Measured here, not in the engine:
-    for a Chinese query the English passages come from bm25 only (translated words; no model that
-    reads the query embedded them), and the floor buries them below every Chinese passage. In this
-    corpus the dense list holds every passage a reading model embedded (depth 1000 > 705
-    passages), so "not in the dense list" means "in no reading model's index"; in the engine the
-    rule would take the passages' languages (or models), not their absence, as `other_language`
-    does for the other side."""
-    from policy_nlp.retrieval.engine import RANKING, _minmax
-
-    def fused(lexical, dense, settings=RANKING, unseen=frozenset()):
-        scores = dict(fuse(lexical, dense, settings, unseen))
-        ranked_dense = {pid for pid, _ in dense}
-        lex = _minmax(dict(lexical))
-        scores.update({pid: score for pid, score in lex.items() if pid not in ranked_dense})
-        return sorted(scores.items(), key=lambda item: -item[1])
-
-    return fused
 
 
 def english_dense(shared: Path, models: list[str]) -> dict:

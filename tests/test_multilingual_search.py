@@ -220,3 +220,29 @@ def test_a_chinese_document_ingests_into_a_postgresql_store_of_english_ones(mixe
     assert [r.status for r in ingest([str(tmp_path / "shandong_zh.txt")], url)] == ["added"]
     hits = search("number of 5G base stations", mode="dense", top=3, db=url)
     assert hits[0].document == "shandong_zh" and "5G基站" in hits[0].text
+
+
+def test_fusion_keeps_the_bm25_score_of_a_passage_no_reading_model_embedded():
+    from policy_nlp.retrieval.engine import fuse
+
+    lexical = [(20, 8.0), (10, 6.0), (11, 1.0)]  # 20: an English passage found through translated words
+    dense = [(10, 0.7), (11, 0.4)]  # the multilingual model ranks the Chinese passages only
+    before = dict(fuse(lexical, dense))  # 0.3 x its bm25 (1.0) + 0.7 x the dense floor (0.0)
+    assert before[20] == pytest.approx(0.3) and max(before, key=before.get) == 10
+    fused = dict(fuse(lexical, dense, unembedded=frozenset({20})))
+    assert fused[20] == 1.0 and max(fused, key=fused.get) == 20  # its bm25 score alone (min-max: the best)
+
+
+def test_a_chinese_query_reaches_an_english_passage_in_hybrid_mode(mixed_store, monkeypatch):
+    """维护预算 (maintenance budget) is translated by the glossary (models/zh_en_terms.tsv: 维护 ->
+    maintenance, 预算 -> budget) and bm25 finds the flood paper's "Raise the maintenance budget";
+    no model that reads Chinese embedded it, so it keeps its bm25 score instead of the dense
+    side's floor, which put it below the Chinese passages the dense side ranked."""
+    from policy_nlp import search
+    from policy_nlp.retrieval import engine
+
+    hits = search("维护预算", mode="hybrid", top=4, db=mixed_store)
+    assert hits[0].document == "flood_en" and "maintenance budget" in hits[0].text
+    monkeypatch.setattr(engine, "unread_by_dense", lambda *args: frozenset())  # the fusion before
+    before = search("维护预算", mode="hybrid", top=4, db=mixed_store)
+    assert before[0].document == "shandong_zh" and before[-1].document == "flood_en"

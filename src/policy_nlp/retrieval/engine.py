@@ -134,13 +134,19 @@ def _zscore(values: dict) -> dict:
     return {key: (v - mean) / sd if sd > 0 else 0.0 for key, v in values.items()}
 
 
-def fuse(lexical: Scored, dense: Scored, settings: Ranking | float = RANKING, unseen: frozenset = frozenset()) -> Scored:
+def fuse(lexical: Scored, dense: Scored, settings: Ranking | float = RANKING, unseen: frozenset = frozenset(),
+         unembedded: frozenset = frozenset()) -> Scored:
     """One ranking from two. rrf: sum of 1 / (k + rank); minmax / zscore: weighted sum of the
     normalised scores, a passage missing from one list taking that list's lowest value.
 
     `unseen`: passages the lexical side cannot judge (written in another language than the query:
     an English query's words never occur in a Chinese passage). Their absence from the bm25 list
-    says nothing, so they keep their dense score alone instead of taking the lexical floor."""
+    says nothing, so they keep their dense score alone instead of taking the lexical floor.
+    `unembedded`: the mirror, passages the dense side cannot judge (no model that reads the query
+    embedded them: an English passage for a Chinese query, found by bm25 through the glossary's
+    translations). They keep their bm25 score alone instead of taking the dense floor, which put
+    them below every Chinese passage (benchmarks/chinese_search.py: hybrid nDCG@10 on Chinese
+    queries over English passages 0.000 with the floor)."""
     if not isinstance(settings, Ranking):  # fuse(a, b, k): the older signature
         settings = Ranking(fusion="rrf", rrf_k=float(settings))
     if settings.fusion == "rrf":
@@ -155,8 +161,14 @@ def fuse(lexical: Scored, dense: Scored, settings: Ranking | float = RANKING, un
     lex, den = norm(dict(lexical)), norm(dict(dense))
     lex_floor, den_floor = min(lex.values(), default=0.0), min(den.values(), default=0.0)
     w = settings.lexical_weight
-    scores = {pid: den.get(pid, den_floor) if pid in unseen and pid not in lex else
-              w * lex.get(pid, lex_floor) + (1 - w) * den.get(pid, den_floor) for pid in dict.fromkeys([*lex, *den])}
+    def score(pid: int) -> float:
+        if pid in unseen and pid not in lex:
+            return den.get(pid, den_floor)
+        if pid in unembedded and pid not in den:
+            return lex.get(pid, lex_floor)
+        return w * lex.get(pid, lex_floor) + (1 - w) * den.get(pid, den_floor)
+
+    scores = {pid: score(pid) for pid in dict.fromkeys([*lex, *den])}
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
@@ -178,15 +190,15 @@ def spread(ranking: Scored, doc_of: dict[int, int], per_document: int) -> Scored
 
 
 def rank(lexical: Scored, dense: Scored, doc_of: dict[int, int], mode: str, settings: Ranking = RANKING,
-         unseen: frozenset = frozenset()) -> Scored:
-    """The final ranking of one mode from its candidate lists (`unseen`: see fuse)."""
+         unseen: frozenset = frozenset(), unembedded: frozenset = frozenset()) -> Scored:
+    """The final ranking of one mode from its candidate lists (`unseen`, `unembedded`: see fuse)."""
     if mode == "bm25" or not dense:
         ranked = document_aware(lexical, doc_of, settings)
     elif mode == "dense" or not lexical:
         ranked = document_aware(dense, doc_of, settings, settings.dense_doc_weight)
     else:
         ranked = fuse(document_aware(lexical, doc_of, settings),
-                      document_aware(dense, doc_of, settings, settings.dense_doc_weight), settings, unseen)
+                      document_aware(dense, doc_of, settings, settings.dense_doc_weight), settings, unseen, unembedded)
     return spread(ranked, doc_of, settings.per_document)
 
 
@@ -338,6 +350,22 @@ def other_language(store, backend, query: str, dense: Scored) -> frozenset:
     return frozenset(pid for pid, lang in languages.items() if lang and lang != language)
 
 
+def unread_by_dense(store, backend, query: str, lexical: Scored, pipeline: Pipeline) -> frozenset:
+    """bm25 candidates that no model reading the query embedded (only in a library of two models):
+    their language's model does not read the query's language (`reads_query`), so the dense list
+    cannot hold them and its absence says nothing about them."""
+    from ..embed.stage import model_for
+    from ..language import detect_language
+
+    if len(store.embed_models()) < 2 or not lexical or not hasattr(backend, "passage_languages"):
+        return frozenset()
+    settings = pipeline.stage("embed")
+    language = detect_language(query) or "en"
+    languages = backend.passage_languages(store, [pid for pid, _ in lexical])
+    return frozenset(pid for pid, lang in languages.items()
+                     if lang and not reads_query(model_for(lang, settings), language, settings))
+
+
 def highlight(text: str, query: str) -> str:
     """Mark words sharing a stem-like prefix with a query word (talent ~ talents, shortage ~ shortages)."""
     stems = {w.lower()[: max(4, len(w) - 3)] for w in re.findall(r"\w+", query) if len(w) > 2}
@@ -376,7 +404,8 @@ def search(
             doc_id = store.resolve(doc).id if doc is not None else None
             lexical, dense, doc_of = candidates(store, query, mode, max(top, DEPTH), pipeline, role, doc_id, year)
             unseen = other_language(store, backend, query, dense) if mode == "hybrid" and lexical else frozenset()
-            ranked = rank(lexical, dense, doc_of, mode, RANKING, unseen)[:top]
+            unembedded = unread_by_dense(store, backend, query, lexical, pipeline) if mode == "hybrid" and dense else frozenset()
+            ranked = rank(lexical, dense, doc_of, mode, RANKING, unseen, unembedded)[:top]
             rows = backend.passage_rows(store, [pid for pid, _ in ranked]) if ranked else {}
     lex = {pid: (i, s) for i, (pid, s) in enumerate(lexical, start=1)}
     sem = {pid: (i, s) for i, (pid, s) in enumerate(dense, start=1)}
