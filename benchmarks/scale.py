@@ -315,9 +315,12 @@ def search_peak_rss_mb(db: str, queries: list[str]) -> float:
     """Peak resident memory (MB) of a fresh process that runs `queries` through search() on `db`:
     what a user's process holds (SQLite: the in-process dense index, memory-mapped; PostgreSQL:
     the server keeps the vectors, in its own processes, not counted here)."""
-    code = ("import json, resource, sys; from policy_nlp.retrieval import search\n"
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the parent at fork, so a
+    # child of this benchmark (holding ~800 MB) reported the parent's peak whatever it did.
+    code = ("import json, re, sys; from policy_nlp.retrieval import search\n"
             "for q in json.loads(sys.argv[2]): search(q, mode='hybrid', top=10, db=sys.argv[1])\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+            "status = open('/proc/self/status').read()\n"
+            "print(int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) / 1024)")
     done = subprocess.run([sys.executable, "-c", code, db, json.dumps(queries)], capture_output=True, text=True, timeout=1800)
     if done.returncode != 0:
         raise RuntimeError(f"search memory on {db}: {done.stderr.strip().splitlines()[-1:]}")
