@@ -362,7 +362,7 @@ def main() -> int:
                   f"hybrid {e['hybrid']['ndcg@10']:.3f} (target hybrid >= best single: {e['target']['hybrid_at_least_best_single']})")
             for mode in ("bm25", "dense", "hybrid", "dense (models fused by rank)", "hybrid (models fused by rank)",
                          "bm25 (translation off)", "dense (translation off)", "hybrid (translation off)",
-                         "hybrid (bm25-only passages keep their bm25 score)"):
+                         "hybrid (unembedded passages take the dense floor)"):
                 print(f"  {mode:6s} {e[mode]['ndcg@10']:.3f}: " + " ".join(f"{k} {v['ndcg@10']:.3f}" for k, v in e[mode]["by_kind"].items()))
     report["cpu"] = os.cpu_count()
     report["peak_rss_mb_benchmark"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
