@@ -150,3 +150,13 @@ def test_a_table_column_names_the_base_of_its_cells():
 
     found = _chinese_cell("上升 5.72 个百分点", "本报告期比上年同期增减", "加权平均净资产收益率", "", "")
     assert [(i.value, i.unit, i.change, i.base) for i in found] == [(5.72, "pp", "increase", "year_on_year")]
+
+
+def test_the_indicators_command_shows_the_change_and_its_base(stored):
+    _, db = stored
+    shown = run_cli("indicators", "zh_changes", "--db", db, env={"COLUMNS": "250"})  # no wrapped cells
+    assert shown.returncode == 0, shown.stderr
+    assert "increase vs year_on_year" in shown.stdout and "increase vs previous_year" in shown.stdout
+    assert "decrease vs period_on_period" in shown.stdout
+    help_text = run_cli("export", "indicators", "--help").stdout
+    assert "base" in help_text and "year_on_year" in help_text

@@ -24,8 +24,9 @@ OutputOption = Annotated[
 @export_app.command(
     "indicators",
     help=keep_examples("Export every indicator: document, page, section, section_role, indicator, figure (the value in full with "
-    "thousands separators and unit: '10,000,000,000,000 CNY'), value, unit, kind, qualifier, "
-    "period, place, raw_text, sentence, ...\n\n"
+    "thousands separators and unit: '10,000,000,000,000 CNY'), value, unit, kind, qualifier, low, high, "
+    "period, place, change, base (what a change is measured against: year_on_year, period_on_period, previous_year "
+    "or a year), raw_text, sentence, language\n\n"
     "Examples:\n\n  policy-nlp export indicators -o indicators.csv\n\n"
     "  policy-nlp export indicators -o money.jsonl --kind money --role status --doc industrial_intelligence_shandong\n\n"
     "  policy-nlp export indicators -o zh.csv --lang zh"),

@@ -36,8 +36,10 @@ def indicators(
 
     from ..formatting import figure
 
-    table = Table("page", "role", "indicator", "value", "unit", "kind", "qualifier", "period", "place", "text", title=f"{len(rows)} indicators")
+    table = Table("page", "role", "indicator", "value", "unit", "kind", "qualifier", "change", "period", "place", "text",
+                  title=f"{len(rows)} indicators")
     for r in rows:
+        change = r["change"] + (f" vs {r['base']}" if r.get("base") else "")  # "increase vs year_on_year"
         table.add_row(str(r["page"]), r["section_role"], escape(r["indicator"]), figure(r["value"]), r["unit"], r["kind"],
-                      r["qualifier"], escape(r["period"]), escape(r["place"]), escape(r["raw_text"]))
+                      r["qualifier"], escape(change), escape(r["period"]), escape(r["place"]), escape(r["raw_text"]))
     console().print(table)
