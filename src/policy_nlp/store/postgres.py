@@ -739,6 +739,11 @@ def _release(url: str, conn, pid: int) -> None:
     if pid != os.getpid():
         return  # the parent's connection: closing it here would end the parent's session too
     if not conn.closed and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        try:
+            conn.execute("RESET ALL")  # a setting one user made for its session is not the next one's
+        except psycopg.Error:
+            conn.close()
+            return
         with _IDLE_LOCK:
             idle = _IDLE.setdefault(url, [])
             if len(idle) < _IDLE_PER_URL:
