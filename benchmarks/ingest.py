@@ -10,8 +10,9 @@
                                                            # each, on this machine), as a team's runs
 
 "ray" starts its own local Ray inside the timed run (as `ingest --engine ray` without an address
-does); a --ray-clusters cluster is started before the runs (its start-up time is reported apart)
-and each run joins it with --ray-address, as on a team's cluster that is already running. Each node
+does); a --ray-clusters cluster is started just before its run and stopped after it (its start-up
+time is reported apart; no other run shares the cores with an idle cluster) and the run joins it
+with --ray-address, as on a team's cluster that is already running. Each node
 is pinned to its own cores (node n: cores n*C … n*C+C-1), so a 1-CPU node is one core as a machine
 of its own would be; 1x1 and 2x1 then compare one core against two.
 
@@ -165,20 +166,17 @@ def main() -> int:
         return run(folder, args, out)
 
 
-def start_clusters(specs: list[str]) -> tuple[dict, dict[str, float]]:
-    """NODESxCPUS -> a running cluster (tests/ray_nodes.py), and the seconds each took to come up."""
+def start_cluster(spec: str):
+    """NODESxCPUS -> (a running cluster (tests/ray_nodes.py), the seconds it took to come up)."""
     sys.path.insert(0, str(REPO / "tests"))
     import ray_nodes
 
-    clusters, seconds = {}, {}
-    for spec in specs:
-        nodes, cpus = (int(x) for x in spec.lower().split("x"))
-        start = time.perf_counter()
-        cluster, why = ray_nodes.start(nodes=nodes, cpus_per_node=cpus, object_store_mb=500, pin_cores=True)
-        if cluster is None:
-            raise RuntimeError(f"Ray cluster {spec}: {why}")
-        clusters[f"ray {spec}"], seconds[f"ray {spec}"] = cluster, round(time.perf_counter() - start, 1)
-    return clusters, seconds
+    nodes, cpus = (int(x) for x in spec.lower().split("x"))
+    start = time.perf_counter()
+    cluster, why = ray_nodes.start(nodes=nodes, cpus_per_node=cpus, object_store_mb=500, pin_cores=True)
+    if cluster is None:
+        raise RuntimeError(f"Ray cluster {spec}: {why}")
+    return cluster, round(time.perf_counter() - start, 1)
 
 
 def run(folder: Path, args, out: Path) -> int:
@@ -194,16 +192,21 @@ def measure(folder: Path, args) -> dict | None:
     load_before = os.getloadavg()
     capacity_before = parallel_capacity()
     # A configuration is a label: a worker count for the local engine, "ray" for the Ray engine
-    # with its own local cluster, "ray NxC" for a cluster started beforehand.
-    clusters, cluster_start_s = start_clusters(getattr(args, "ray_clusters", []) or [])
+    # with its own local cluster, "ray NxC" for a cluster started before its run (and stopped
+    # after it: an idle cluster's processes took a share of the 2 cores from every other run;
+    # with all three clusters up, one 2-CPU node took 59.8 s on 619 pages, alone 41.6 s).
+    specs = {f"ray {spec}": spec for spec in (getattr(args, "ray_clusters", []) or [])}
     configs = (([str(w) for w in args.workers] if "local" in args.engines else []) + (["ray"] if "ray" in args.engines else [])
-               + list(clusters))
+               + list(specs))
     runs: dict[str, list[dict]] = {c: [] for c in configs}
-    try:
-        for _ in range(args.runs):
-            for config in configs:
-                engine, workers = ("ray", os.cpu_count() or 1) if config.startswith("ray") else ("local", int(config))
-                cluster = clusters.get(config)
+    cluster_start_s: dict[str, float] = {}
+    for _ in range(args.runs):
+        for config in configs:
+            engine, workers = ("ray", os.cpu_count() or 1) if config.startswith("ray") else ("local", int(config))
+            cluster = None
+            if config in specs:
+                cluster, cluster_start_s[config] = start_cluster(specs[config])
+            try:
                 done = subprocess.run(
                     [sys.executable, __file__, str(folder), "--workers", str(workers), "--one-run", "--engine", engine]
                     + (["--ray-address", cluster.address] if cluster else [])
@@ -211,13 +214,13 @@ def measure(folder: Path, args) -> dict | None:
                     capture_output=True, text=True,
                     env={**os.environ, "RAY_AUTH_MODE": os.environ.get("RAY_AUTH_MODE", "disabled")},
                 )
-                if done.returncode != 0:
-                    print(done.stderr[-3000:], file=sys.stderr)
-                    return None
-                runs[config].append(json.loads(done.stdout.strip().splitlines()[-1]))
-    finally:
-        for cluster in clusters.values():
-            cluster.stop()
+            finally:
+                if cluster is not None:
+                    cluster.stop()
+            if done.returncode != 0:
+                print(done.stderr[-3000:], file=sys.stderr)
+                return None
+            runs[config].append(json.loads(done.stdout.strip().splitlines()[-1]))
     load_after = os.getloadavg()
     capacity_after = parallel_capacity()
 
