@@ -36,8 +36,9 @@ over --queries queries:
   search() hybrid top 10 end to end on each store (query embedding included).
 Ingest (--skip-ingest to leave out; benchmarks/ingest.py's runs, each a fresh process into a new
 SQLite file): pages/s on SHARED/corpus (12 PDFs) with local workers 1 and 2, Ray with its own local
-cluster, and Ray clusters started beforehand of one node with 2 CPUs, one node with 1 CPU and two
-nodes with 1 CPU each (each node pinned to its own cores, so a 1-CPU node is one core); and on
+cluster, and Ray clusters started for their run of one node with 2 CPUs, one node with 1 CPU and two
+nodes with 1 CPU each (each node pinned to its own cores, so a 1-CPU node is one core); on DA-619p
+cut into 20 documents of 31 pages (a library: start-up amortised); and on
 SHARED/large/DA-619p.pdf (619 pages, one file: one task, so one core whatever the engine) with one
 local worker and a 1-CPU Ray node. From these, an estimate of the time to ingest 100,000 documents
 of 30 pages by node count (see `estimate`: an upper bound on speed).
@@ -381,9 +382,10 @@ def estimate(core_pages_per_s: float, start_s: float) -> dict:
     The rate is one core's in steady state: DA-619p on a 1-CPU Ray node, 619 pages of one file,
     where the start-up (cluster connection, worker processes, models) is a few per cent. N nodes of
     2 cores are taken as 2N such cores, plus the start-up once. That is an upper bound on speed,
-    not a measurement: on the 73-page corpus two 1-CPU nodes did not beat one (start-up, paid on
-    each node, dominated), and far beyond a few nodes the one driver and the one database that
-    take every write would become the limit (not measured)."""
+    not a measurement: two 1-CPU nodes were 1.77x one on the library of 31-page documents and
+    1.44x on the 73-page corpus (start-up, paid on each node), and far beyond a few nodes the one
+    driver and the one database that take every write would become the limit (not measured). The
+    library's steady rate (README, "Scaling out") is higher than DA-619p's: this is the slower one."""
     pages = LIBRARY_DOCUMENTS * PAGES_PER_DOCUMENT
     by_nodes = {}
     for n in (1, 2, 4, 8, 16, 32):
