@@ -224,7 +224,7 @@ def engine_modes(pdfs: list[Path], queries: list[dict], folder: Path) -> dict:
     for mode in ("bm25", "dense", "hybrid"):
         out[mode] = search_modes(queries, relevant, db, mode)
     # Before query translation: the same store and queries, Chinese queries without English words.
-    from policy_nlp.retrieval.lexical import TRANSLATION_ENV
+    from policy_nlp.retrieval.query_translation import TRANSLATION_ENV
 
     before = os.environ.get(TRANSLATION_ENV)
     os.environ[TRANSLATION_ENV] = "0"

@@ -11,9 +11,10 @@ from conftest import make_pdf
 from test_chinese_search import make_chinese_pdf, pipeline_file
 
 from policy_nlp.ingestion import ingest
-from policy_nlp.retrieval import lexical
-from policy_nlp.retrieval.lexical import (TRANSLATION_ENV, fts_query, glossary, glossary_file, glossary_terms,
-                                          parse_glossary, query_tokens, query_translation, translate_words)
+from policy_nlp.retrieval import lexical, query_translation as translation
+from policy_nlp.retrieval.lexical import fts_query, query_tokens
+from policy_nlp.retrieval.query_translation import (TRANSLATION_ENV, glossary, glossary_file, glossary_terms, parse_glossary,
+                                                    query_translation, translate_words)
 from policy_nlp.store import open_store
 
 ZH_PARAGRAPHS = [
@@ -132,10 +133,10 @@ def test_a_chinese_query_without_glossary_words_is_as_before():
     ("of the", '"of" OR "the"'),
 ])
 def test_english_queries_are_untouched(query, expected, monkeypatch):
-    lexical.glossary.cache_clear()
+    translation.glossary.cache_clear()
     tokens = query_tokens(query)
     assert fts_query(query) == expected and query_translation(query) == []
-    assert lexical.glossary.cache_info().currsize == 0  # an English query never reads the glossary
+    assert translation.glossary.cache_info().currsize == 0  # an English query never reads the glossary
     monkeypatch.setenv(TRANSLATION_ENV, "0")
     assert query_tokens(query) == tokens and fts_query(query) == expected
 
@@ -143,7 +144,7 @@ def test_english_queries_are_untouched(query, expected, monkeypatch):
 @pytest.mark.parametrize("value, on", [("1", True), ("", True), ("0", False), ("false", False), ("OFF", False)])
 def test_the_switch(value, on, monkeypatch):
     monkeypatch.setenv(TRANSLATION_ENV, value)
-    assert lexical.translation_enabled() is on
+    assert translation.translation_enabled() is on
     assert query_tokens("养老") == (["养老", "养老", "elderly", "care", "pension"] if on else ["养老"])
 
 

@@ -335,11 +335,11 @@ def other_language(store, backend, query: str, dense: Scored) -> frozenset:
     with one model, every passage is the query's business as before).
 
     A Chinese query whose words the glossary translates has English words in its bm25 query
-    (lexical.query_translation), so the bm25 side judged English passages too: none is unseen.
+    (query_translation.py), so the bm25 side judged English passages too: none is unseen.
     (With the default pipeline the dense list of a Chinese query holds no English passage anyway:
     only the multilingual model reads it, and it embedded the Chinese documents only.)"""
     from ..language import detect_language
-    from .lexical import query_translation
+    from .query_translation import query_translation
 
     if len(store.embed_models()) < 2 or not dense or not hasattr(backend, "passage_languages"):
         return frozenset()
